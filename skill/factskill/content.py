@@ -1,0 +1,127 @@
+"""Content I/O: load decks, prompts and the audio manifest once per container."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from factskill.audio import playable_audio
+from factskill.config import Settings
+from factskill.constants import LOCALE_LANGUAGE
+from factskill.deck import Deck, parse_deck
+from factskill.exceptions import DeckError, ManifestError
+from factskill.locales import locales_of, resolve_locale
+from factskill.manifest import EMPTY_MANIFEST, Manifest, loads_manifest
+from factskill.prompts import Prompts, parse_prompts
+from factskill.speech import AudioClip
+
+logger = logging.getLogger(__name__)
+
+# assets/ as bundled with the function (a symlink in the repository, a copy in the build).
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+DECKS_DIR = "decks"
+PROMPTS_DIR = "prompts"
+MANIFEST_FILE = "audio-manifest.json"
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleContent:
+    """Everything one locale needs to answer: deck, prompts and playable audio."""
+
+    locale: str
+    deck: Deck
+    prompts: Prompts
+    audio: dict[str, AudioClip]
+
+
+def _read_json(path: Path, *, what: str, locales: tuple[str, ...]) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DeckError(f"{path} [{', '.join(locales)}]: {what} file is missing") from exc
+    except ValueError as exc:
+        raise DeckError(f"{path} [{', '.join(locales)}]: not valid JSON ({exc})") from exc
+
+
+def load_deck(content_dir: Path, language: str) -> Deck:
+    """Read and check the deck of `language` under `content_dir`."""
+    path = content_dir / DECKS_DIR / f"{language}.json"
+    locales = locales_of(language)
+    return parse_deck(
+        _read_json(path, what="deck", locales=locales), source=str(path), locales=locales
+    )
+
+
+def load_prompts(content_dir: Path, language: str) -> Prompts:
+    """Read and check the prompts of `language` under `content_dir`."""
+    path = content_dir / PROMPTS_DIR / f"{language}.json"
+    locales = locales_of(language)
+    return parse_prompts(
+        _read_json(path, what="prompts", locales=locales), source=str(path), locales=locales
+    )
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read a manifest; on any problem log it and return an empty one (Alexa speaks the text)."""
+    try:
+        return loads_manifest(path.read_bytes(), source=str(path))
+    except (OSError, ManifestError) as exc:
+        logger.error("audio manifest unusable, speaking text instead: %s", exc)
+        return EMPTY_MANIFEST
+
+
+class ContentStore:
+    """Loads each language once, on first use, and keeps it for the life of the container."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        content_dir: Path = CONTENT_DIR,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._settings = settings
+        self._content_dir = content_dir
+        self.rng = rng or random.Random()
+        self.allow_http = settings.allow_http_audio
+        self._lock = threading.Lock()
+        self._manifest: Manifest | None = None
+        self._locales: dict[str, LocaleContent] = {}
+        self._languages: dict[str, tuple[Deck, Prompts]] = {}
+
+    @property
+    def manifest(self) -> Manifest:
+        if self._manifest is None:
+            configured = self._settings.audio_manifest
+            path = Path(configured) if configured else self._content_dir / MANIFEST_FILE
+            self._manifest = load_manifest(path)
+        return self._manifest
+
+    def for_locale(self, locale: object) -> LocaleContent:
+        """Return the content of the supported locale closest to `locale`."""
+        resolved = resolve_locale(locale)
+        cached = self._locales.get(resolved)
+        if cached is not None:
+            return cached
+        with self._lock:
+            language = LOCALE_LANGUAGE[resolved]
+            if language not in self._languages:
+                self._languages[language] = (
+                    load_deck(self._content_dir, language),
+                    load_prompts(self._content_dir, language),
+                )
+            deck, prompts = self._languages[language]
+            audio = playable_audio(
+                deck,
+                self.manifest.locales.get(resolved, {}),
+                locale=resolved,
+                base_url=self._settings.audio_base_url,
+                allow_http=self._settings.allow_http_audio,
+            )
+            content = LocaleContent(resolved, deck, prompts, audio)
+            self._locales[resolved] = content
+            return content

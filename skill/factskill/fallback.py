@@ -1,0 +1,49 @@
+"""A valid response for an envelope the SDK could not even read, built without the SDK."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from factskill.constants import LOCALE_LANGUAGE
+from factskill.locales import resolve_locale
+from factskill.speech import escape
+
+_PROMPTS_DIR = Path(__file__).resolve().parent / "content" / "prompts"
+_LAST_RESORT = "Sorry, I had trouble doing that. Would you like to hear a fact instead?"
+SPOKEN_TYPES = ("LaunchRequest", "IntentRequest")
+
+
+@cache
+def _prompt(language: str, key: str) -> str:
+    try:
+        text = json.loads((_PROMPTS_DIR / f"{language}.json").read_text("utf-8"))[key]
+        return text if isinstance(text, str) else _LAST_RESORT
+    except (OSError, ValueError, KeyError, TypeError):
+        return _LAST_RESORT
+
+
+def _ssml(text: str) -> dict[str, str]:
+    return {"type": "SSML", "ssml": f"<speak>{escape(text)}</speak>"}
+
+
+def fallback_response(event: object) -> dict[str, Any]:
+    """Ask again for spoken request types; answer anything else with an empty response."""
+    request = event.get("request") if isinstance(event, Mapping) else None
+    request_type = request.get("type") if isinstance(request, Mapping) else None
+    if request_type not in SPOKEN_TYPES:
+        return {"version": "1.0", "response": {}}
+    assert isinstance(request, Mapping)
+    language = LOCALE_LANGUAGE[resolve_locale(request.get("locale"))]
+    return {
+        "version": "1.0",
+        "sessionAttributes": {},
+        "response": {
+            "outputSpeech": _ssml(_prompt(language, "error")),
+            "reprompt": {"outputSpeech": _ssml(_prompt(language, "error_reprompt"))},
+            "shouldEndSession": False,
+        },
+    }

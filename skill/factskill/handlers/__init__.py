@@ -1,0 +1,52 @@
+"""Request handlers, in dispatch order: the first whose can_handle is true wins."""
+
+from __future__ import annotations
+
+from factskill.handlers.builtin import ExitIntentHandler, FallbackIntentHandler, HelpIntentHandler
+from factskill.handlers.errors import CatchAllExceptionHandler
+from factskill.handlers.facts import (
+    AnotherFactHandler,
+    GetNewFactIntentHandler,
+    LaunchRequestHandler,
+    ListTopicsIntentHandler,
+    RepeatIntentHandler,
+)
+from factskill.handlers.lifecycle import SessionEndedRequestHandler, UnusedRequestHandler
+
+# Handlers that answer from content; they take the ContentStore.
+CONTENT_HANDLERS = (
+    LaunchRequestHandler,
+    GetNewFactIntentHandler,
+    AnotherFactHandler,
+    RepeatIntentHandler,
+    ListTopicsIntentHandler,
+    HelpIntentHandler,
+    ExitIntentHandler,
+    FallbackIntentHandler,  # any other IntentRequest: keep after every intent handler
+)
+# Handlers with no content; last, because UnusedRequestHandler accepts everything.
+TRAILING_HANDLERS = (SessionEndedRequestHandler, UnusedRequestHandler)
+
+# The intents the handlers above answer by name (the consistency tests compare it to the model).
+HANDLED_INTENTS = frozenset(
+    {
+        "GetNewFactIntent",
+        "ListTopicsIntent",
+        "AMAZON.YesIntent",
+        "AMAZON.NextIntent",
+        "AMAZON.RepeatIntent",
+        "AMAZON.HelpIntent",
+        "AMAZON.StopIntent",
+        "AMAZON.CancelIntent",
+        "AMAZON.NoIntent",
+        "AMAZON.NavigateHomeIntent",
+        "AMAZON.FallbackIntent",
+    }
+)
+
+__all__ = [
+    "CONTENT_HANDLERS",
+    "HANDLED_INTENTS",
+    "TRAILING_HANDLERS",
+    "CatchAllExceptionHandler",
+]

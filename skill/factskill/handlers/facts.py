@@ -1,0 +1,86 @@
+"""Launch, new facts, another fact, repeat and topics."""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from factskill.handlers.base import StoreHandler
+from factskill.responses import ask, content_for, new_fact, session_state, speak_fact, topic_list
+from factskill.slots import read_topic
+from factskill.speech import SpeechBuilder
+
+
+class LaunchRequestHandler(StoreHandler):
+    """Welcome, then a first fact and the offer of another."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        welcome = content_for(handler_input, self.store).prompts.say("welcome")
+        return new_fact(handler_input, self.store, topic=None, lead=(welcome,))
+
+
+class GetNewFactIntentHandler(StoreHandler):
+    """A fact, of the topic asked for if any; an unknown topic gets the list of known ones."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("GetNewFactIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        asked = read_topic(handler_input)
+        content = content_for(handler_input, self.store)
+        if asked.unmatched or (asked.topic_id and asked.topic_id not in content.deck.topics):
+            prompts, topics = content.prompts, topic_list(content)
+            speech = SpeechBuilder().text(
+                prompts.say("unknown_topic", value=asked.spoken or "", topics=topics)
+            )
+            reprompt = prompts.say("topics_reprompt", topics=topics)
+            return ask(handler_input, speech, reprompt, store=self.store)
+        return new_fact(handler_input, self.store, topic=asked.topic_id)
+
+
+class AnotherFactHandler(StoreHandler):
+    """ "Yes" and "next": another fact, in the topic the session is on."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name(
+            "AMAZON.NextIntent"
+        )(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return new_fact(handler_input, self.store, topic=session_state(handler_input).topic)
+
+
+class RepeatIntentHandler(StoreHandler):
+    """Say the last fact again, without marking anything new as heard."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.RepeatIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        content = content_for(handler_input, self.store)
+        state = session_state(handler_input)
+        fact = content.deck.get(state.last) if state.last else None
+        if fact is None:
+            speech = SpeechBuilder().text(content.prompts.say("repeat_none"))
+            return ask(
+                handler_input, speech, content.prompts.say("another_reprompt"), store=self.store
+            )
+        return speak_fact(handler_input, self.store, content, fact)
+
+
+class ListTopicsIntentHandler(StoreHandler):
+    """Name the topics and ask which one."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("ListTopicsIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        content = content_for(handler_input, self.store)
+        topics = topic_list(content)
+        speech = SpeechBuilder().text(content.prompts.say("topics", topics=topics))
+        reprompt = content.prompts.say("topics_reprompt", topics=topics)
+        return ask(handler_input, speech, reprompt, store=self.store)

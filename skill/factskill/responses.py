@@ -1,0 +1,130 @@
+"""Build the skill's responses from pure parts: speech, card, APL and session state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_locale, get_supported_interfaces
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from factskill.apl import APL_TOKEN, FACT_DOCUMENT, fact_datasources
+from factskill.content import ContentStore, LocaleContent
+from factskill.deck import Fact, pick_fact
+from factskill.session import SessionState
+from factskill.speech import SpeechBuilder
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+
+def content_for(handler_input: HandlerInput, store: ContentStore) -> LocaleContent:
+    """Return the content of the request's locale (English when unsupported or missing)."""
+    try:
+        locale = get_locale(handler_input)
+    except AttributeError:
+        locale = None
+    return store.for_locale(locale)
+
+
+def session_state(handler_input: HandlerInput) -> SessionState:
+    return SessionState.from_attributes(handler_input.attributes_manager.session_attributes)
+
+
+def save_state(handler_input: HandlerInput, state: SessionState) -> None:
+    handler_input.attributes_manager.session_attributes = state.to_attributes()
+
+
+def ask(
+    handler_input: HandlerInput,
+    speech: SpeechBuilder,
+    reprompt: str,
+    *,
+    store: ContentStore,
+) -> Response:
+    """Speak, ask a question and keep the session open with a reprompt."""
+    reprompt_ssml = SpeechBuilder.for_reprompt(allow_http=store.allow_http).text(reprompt).ssml()
+    return (
+        handler_input.response_builder.speak(speech.ssml())
+        .ask(reprompt_ssml)
+        .set_should_end_session(False)
+        .response
+    )
+
+
+def tell(handler_input: HandlerInput, text: str) -> Response:
+    """Speak and end the session."""
+    return (
+        handler_input.response_builder.speak(SpeechBuilder().text(text).ssml())
+        .set_should_end_session(True)
+        .response
+    )
+
+
+def _render_fact(title: str, text: str) -> RenderDocumentDirective:
+    # Imported on first use: the APL model package costs ~15% of a cold start.
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+    return RenderDocumentDirective(
+        token=APL_TOKEN, document=FACT_DOCUMENT, datasources=fact_datasources(title, text)
+    )
+
+
+def _has_screen(handler_input: HandlerInput) -> bool:
+    try:
+        return get_supported_interfaces(handler_input).alexa_presentation_apl is not None
+    except AttributeError:
+        return False
+
+
+def speak_fact(
+    handler_input: HandlerInput,
+    store: ContentStore,
+    content: LocaleContent,
+    fact: Fact,
+    *,
+    lead: tuple[str, ...] = (),
+) -> Response:
+    """Say `fact` (its MP3 when one is valid), offer another, show a card and, on screens, APL."""
+    prompts = content.prompts
+    speech = SpeechBuilder(allow_http=store.allow_http)
+    for text in lead:
+        speech.text(text)
+    speech.audio(content.audio.get(fact.id), fact.text).text(prompts.say("another"))
+    title = prompts.say("skill_name")
+    handler_input.response_builder.set_card(SimpleCard(title=title, content=fact.text))
+    if _has_screen(handler_input):
+        handler_input.response_builder.add_directive(_render_fact(title, fact.text))
+    return ask(handler_input, speech, prompts.say("another_reprompt"), store=store)
+
+
+def new_fact(
+    handler_input: HandlerInput,
+    store: ContentStore,
+    *,
+    topic: str | None,
+    lead: tuple[str, ...] = (),
+) -> Response:
+    """Pick an unheard fact (of `topic`), remember it in the session and speak it."""
+    content = content_for(handler_input, store)
+    state = session_state(handler_input)
+    if topic not in content.deck.topics:
+        topic = None
+    pick = pick_fact(content.deck, state.seen, topic=topic, last=state.last, rng=store.rng)
+    prompts = content.prompts
+    if pick.restarted:
+        restart = (
+            prompts.say("topic_exhausted", topic=content.deck.topics[topic])
+            if topic
+            else prompts.say("deck_exhausted")
+        )
+        lead = (*lead, restart)
+    elif topic and topic != state.topic:
+        lead = (*lead, prompts.say("topic_intro", topic=content.deck.topics[topic]))
+    save_state(handler_input, SessionState(seen=pick.seen, last=pick.fact.id, topic=topic))
+    return speak_fact(handler_input, store, content, pick.fact, lead=lead)
+
+
+def topic_list(content: LocaleContent) -> str:
+    return content.prompts.join(list(content.deck.topics.values()))

@@ -1,0 +1,91 @@
+"""Pure SSML: escaping, <audio> tags and Alexa's limits, enforced in one place."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape as _xml_escape
+
+from factskill.constants import (
+    MAX_AUDIO_FILE_SECONDS,
+    MAX_AUDIO_TAGS,
+    MAX_REPROMPT_AUDIO_SECONDS,
+    MAX_SPEECH_AUDIO_SECONDS,
+)
+
+logger = logging.getLogger(__name__)
+
+_ENTITIES = {'"': "&quot;", "'": "&apos;"}
+
+
+def escape(text: str) -> str:
+    """Escape plain text for SSML: &, <, > and quotes."""
+    return _xml_escape(text, _ENTITIES)
+
+
+def is_allowed_audio_url(url: str, *, allow_http: bool) -> bool:
+    """Return True for https URLs (and http ones when explicitly allowed) without spaces."""
+    lowered = url.lower()
+    if any(c.isspace() for c in url):
+        return False
+    return lowered.startswith("https://") or (allow_http and lowered.startswith("http://"))
+
+
+@dataclass(frozen=True, slots=True)
+class AudioClip:
+    url: str
+    duration: float
+
+
+@dataclass
+class SpeechBuilder:
+    """Collect text and audio for one outputSpeech or reprompt within Alexa's limits.
+
+    Audio that would break a limit (tag count, total seconds, scheme) is replaced by its
+    fallback text and logged, so a response is always valid SSML.
+    """
+
+    max_audio_seconds: float = MAX_SPEECH_AUDIO_SECONDS
+    allow_http: bool = False
+    audio_tags: int = field(default=0, init=False)
+    audio_seconds: float = field(default=0.0, init=False)
+    _parts: list[str] = field(default_factory=list, init=False)
+
+    @classmethod
+    def for_reprompt(cls, *, allow_http: bool = False) -> SpeechBuilder:
+        return cls(max_audio_seconds=MAX_REPROMPT_AUDIO_SECONDS, allow_http=allow_http)
+
+    def text(self, text: str) -> SpeechBuilder:
+        """Append plain text, escaped."""
+        if text:
+            self._parts.append(escape(text))
+        return self
+
+    def audio(self, clip: AudioClip | None, fallback_text: str) -> SpeechBuilder:
+        """Append `clip` as <audio>, or `fallback_text` when it is missing or breaks a limit."""
+        reason = self._refusal(clip)
+        if clip is None or reason:
+            if clip is not None:
+                logger.warning("speaking text instead of %s: %s", clip.url, reason)
+            return self.text(fallback_text)
+        self.audio_tags += 1
+        self.audio_seconds += clip.duration
+        self._parts.append(f'<audio src="{escape(clip.url)}"/>')
+        return self
+
+    def _refusal(self, clip: AudioClip | None) -> str:
+        if clip is None:
+            return ""
+        if not is_allowed_audio_url(clip.url, allow_http=self.allow_http):
+            return "audio URLs must be https"
+        if not 0 < clip.duration <= MAX_AUDIO_FILE_SECONDS:
+            return f"a file must last between 0 and {MAX_AUDIO_FILE_SECONDS:.0f} s"
+        if self.audio_tags >= MAX_AUDIO_TAGS:
+            return f"at most {MAX_AUDIO_TAGS} <audio> tags per response"
+        if self.audio_seconds + clip.duration > self.max_audio_seconds:
+            return f"at most {self.max_audio_seconds:.0f} s of audio here"
+        return ""
+
+    def ssml(self) -> str:
+        """Return the body to pass to ResponseBuilder.speak()/ask() (it adds <speak>)."""
+        return " ".join(self._parts)

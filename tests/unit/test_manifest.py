@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from factskill.exceptions import ManifestError
+from factskill.manifest import AudioEntry, Manifest, loads_manifest, parse_manifest, text_digest
+
+DIGEST = text_digest("Hello.")
+
+
+def entry_json(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "key": "audio/en-US/abc.mp3",
+        "duration": 2.5,
+        "text_sha256": DIGEST,
+        "voice": "espeak:en-us",
+        "digest": "abc",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_text_digest_normalizes_unicode() -> None:
+    assert text_digest("caf\u00e9") == text_digest("cafe\u0301")
+    assert text_digest("a") != text_digest("b")
+
+
+def test_manifest_round_trips() -> None:
+    manifest = Manifest({"en-US": {"f-1": AudioEntry("k.mp3", 1.5, DIGEST, "v", "d")}}, "now")
+    again = loads_manifest(manifest.dumps(), source="m.json")
+    assert again == manifest
+    assert len(again) == 1
+
+
+@pytest.mark.parametrize(
+    ("mutation", "message"),
+    [
+        ({"key": ""}, "'key'"),
+        ({"key": "audio/a b.mp3"}, "without spaces"),
+        ({"duration": 0}, "'duration'"),
+        ({"duration": True}, "'duration'"),
+        ({"duration": "3"}, "'duration'"),
+        ({"text_sha256": "short"}, "'text_sha256'"),
+    ],
+)
+def test_parse_manifest_rejects_bad_entries(mutation: dict[str, object], message: str) -> None:
+    data = {"format": 1, "locales": {"de-DE": {"f-9": entry_json(**mutation)}}}
+    with pytest.raises(ManifestError, match=message) as info:
+        parse_manifest(data, source="m.json")
+    assert "m.json [de-DE] fact 'f-9'" in str(info.value)
+
+
+def test_parse_manifest_rejects_missing_field() -> None:
+    raw = entry_json()
+    del raw["duration"]
+    with pytest.raises(ManifestError, match="missing field 'duration'"):
+        parse_manifest({"format": 1, "locales": {"en-US": {"x": raw}}}, source="m")
+
+
+@pytest.mark.parametrize("data", [[], {"format": 2}, {"format": 1, "locales": []}])
+def test_parse_manifest_rejects_bad_structure(data: object) -> None:
+    with pytest.raises(ManifestError):
+        parse_manifest(data, source="m")
+
+
+def test_loads_manifest_rejects_invalid_json() -> None:
+    with pytest.raises(ManifestError, match="not valid JSON"):
+        loads_manifest("{", source="m.json")
+
+
+@pytest.mark.parametrize(
+    ("key", "base", "url"),
+    [
+        ("audio/x.mp3", "https://cdn.example/", "https://cdn.example/audio/x.mp3"),
+        ("/audio/x.mp3", "https://cdn.example", "https://cdn.example/audio/x.mp3"),
+        ("audio/x.mp3", None, None),
+        ("https://other/x.mp3", None, "https://other/x.mp3"),
+    ],
+)
+def test_audio_entry_url(key: str, base: str | None, url: str | None) -> None:
+    assert AudioEntry(key, 1.0, DIGEST, "", "").url(base) == url
+
+
+def test_bundled_manifest_is_valid(tmp_path: object) -> None:
+    from tests.conftest import ASSETS_DIR
+
+    data = json.loads((ASSETS_DIR / "audio-manifest.json").read_text())
+    parse_manifest(data, source="assets/audio-manifest.json")
