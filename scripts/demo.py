@@ -52,13 +52,27 @@ SCRIPT: Sequence[Turn] = (
 )
 
 
-def envelope(request: dict[str, Any], *, locale: str, attributes: dict[str, Any], new: bool) -> dict[str, Any]:
+def envelope(
+    request: dict[str, Any], *, locale: str, attributes: dict[str, Any], new: bool
+) -> dict[str, Any]:
     app = {"applicationId": "amzn1.ask.skill.demo"}
     user = {"userId": "amzn1.ask.account.demo"}
     return {
         "version": "1.0",
-        "session": {"new": new, "sessionId": "demo-session", "application": app, "user": user, "attributes": attributes},
-        "context": {"System": {"application": app, "user": user, "device": {"deviceId": "demo", "supportedInterfaces": {}}}},
+        "session": {
+            "new": new,
+            "sessionId": "demo-session",
+            "application": app,
+            "user": user,
+            "attributes": attributes,
+        },
+        "context": {
+            "System": {
+                "application": app,
+                "user": user,
+                "device": {"deviceId": "demo", "supportedInterfaces": {}},
+            }
+        },
         "request": {
             **request,
             "requestId": f"demo.{uuid.uuid4()}",
@@ -70,10 +84,14 @@ def envelope(request: dict[str, Any], *, locale: str, attributes: dict[str, Any]
 
 def spoken(ssml: str) -> str:
     """Render SSML for a reader: text as is, each <audio> as [audio URL]."""
-    root = ET.fromstring(ssml)
+    root = ET.fromstring(ssml)  # noqa: S314 - SSML our own skill produced
     parts = [root.text or ""]
     for child in root:
-        parts.append(f"[audio {child.attrib.get('src')}]" if child.tag == "audio" else "".join(child.itertext()))
+        parts.append(
+            f"[audio {child.attrib.get('src')}]"
+            if child.tag == "audio"
+            else "".join(child.itertext())
+        )
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
 
@@ -82,7 +100,9 @@ def run(locale: str) -> int:
     attributes: dict[str, Any] = {}
     print(f"--- {locale} ---")
     for number, (utterance, request) in enumerate(SCRIPT):
-        response = handler(envelope(request, locale=locale, attributes=attributes, new=number == 0), None)
+        response = handler(
+            envelope(request, locale=locale, attributes=attributes, new=number == 0), None
+        )
         body = response["response"]
         attributes = response.get("sessionAttributes") or {}
         print(f"  user : {utterance}")
@@ -98,7 +118,9 @@ def run(locale: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--locale", action="append", help="locale to run (repeatable; default en-US)")
+    parser.add_argument(
+        "--locale", action="append", help="locale to run (repeatable; default en-US)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     status = 0

@@ -15,6 +15,7 @@ from factskill import app
 from factskill.config import Settings, get_settings
 from factskill.constants import SETTINGS_ENV_VARS
 from factskill.content import ContentStore
+from factskill.wiring import build_handler
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EVENTS_DIR = Path(__file__).resolve().parent / "events"
@@ -50,7 +51,7 @@ def store(settings: Settings) -> ContentStore:
 @pytest.fixture
 def invoke(store: ContentStore) -> Invoke:
     """The real ASK SDK Lambda handler, wired like app.handler, over `store`."""
-    skill_handler = app.build_handler(store, skill_id=None)
+    skill_handler = build_handler(store, skill_id=None)
     return lambda event: skill_handler(event, None)
 
 

@@ -37,6 +37,8 @@ def assert_valid_response(response: object) -> None:
             assert root.tag == "speak"
             assert len(list(root.iter("audio"))) <= 5
     if "outputSpeech" in body:
-        assert isinstance(body.get("shouldEndSession"), bool), "spoken responses set shouldEndSession"
+        assert isinstance(body.get("shouldEndSession"), bool), (
+            "spoken responses set shouldEndSession"
+        )
         if body["shouldEndSession"] is False:
             assert ssml_of(response, "reprompt"), "an open session needs a reprompt"

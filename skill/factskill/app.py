@@ -1,6 +1,10 @@
 """Lambda entry point: build the skill once per container and expose `handler`.
 
 Template handler: ``factskill.app.handler``.
+
+The ASK SDK is imported here, at init, as any skill does. The skill's own modules, its settings
+and its content load on the first request and stay for the container's life: see "Cold start"
+in the README for what that costs and why.
 """
 
 from __future__ import annotations
@@ -10,12 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ask_sdk_core.skill_builder import SkillBuilder
-
-from factskill.config import get_settings
-from factskill.content import ContentStore
-from factskill.fallback import fallback_response
-from factskill.handlers import CONTENT_HANDLERS, TRAILING_HANDLERS, CatchAllExceptionHandler
+import ask_sdk_core.skill_builder  # noqa: F401  (the SDK loads at init, like any skill's)
 
 logger = logging.getLogger(__name__)
 
@@ -26,20 +25,12 @@ class SkillIdMismatchError(Exception):
     """The request comes from a skill other than SKILL_ID: rejected, never answered."""
 
 
-def build_handler(store: ContentStore, *, skill_id: str | None) -> LambdaHandler:
-    """Wire the request handlers, in order, into an ASK SDK Lambda handler."""
-    builder = SkillBuilder()
-    for handler_class in CONTENT_HANDLERS:
-        builder.add_request_handler(handler_class(store))
-    for trailing in TRAILING_HANDLERS:
-        builder.add_request_handler(trailing())
-    builder.add_exception_handler(CatchAllExceptionHandler(store))
-    builder.skill_id = skill_id  # type: ignore[assignment]  # the SDK annotates it as None
-    return builder.lambda_handler()
-
-
 @functools.cache
 def _skill() -> tuple[LambdaHandler, str | None]:
+    from factskill.config import get_settings
+    from factskill.content import ContentStore
+    from factskill.wiring import build_handler
+
     settings = get_settings()
     logging.getLogger("factskill").setLevel(settings.log_level)
     return build_handler(ContentStore(settings), skill_id=settings.skill_id), settings.skill_id
@@ -77,4 +68,6 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     except Exception:
         # The SDK failed before or after the handlers (an envelope it cannot deserialize).
         logger.exception("request could not be dispatched; answering with a fixed response")
+        from factskill.fallback import fallback_response
+
         return fallback_response(event)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import threading
-from dataclasses import dataclass
-from pathlib import Path
+from typing import NamedTuple
 
 from factskill.audio import playable_audio
 from factskill.config import Settings
@@ -22,14 +22,15 @@ from factskill.speech import AudioClip
 logger = logging.getLogger(__name__)
 
 # assets/ as bundled with the function (a symlink in the repository, a copy in the build).
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+# os.path rather than pathlib: importing pathlib costs several ms of every cold start.
+CONTENT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content")
+StrPath = str | os.PathLike[str]
 DECKS_DIR = "decks"
 PROMPTS_DIR = "prompts"
 MANIFEST_FILE = "audio-manifest.json"
 
 
-@dataclass(frozen=True, slots=True)
-class LocaleContent:
+class LocaleContent(NamedTuple):
     """Everything one locale needs to answer: deck, prompts and playable audio."""
 
     locale: str
@@ -38,37 +39,37 @@ class LocaleContent:
     audio: dict[str, AudioClip]
 
 
-def _read_json(path: Path, *, what: str, locales: tuple[str, ...]) -> object:
+def _read_json(path: str, *, what: str, locales: tuple[str, ...]) -> object:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
     except FileNotFoundError as exc:
         raise DeckError(f"{path} [{', '.join(locales)}]: {what} file is missing") from exc
     except ValueError as exc:
         raise DeckError(f"{path} [{', '.join(locales)}]: not valid JSON ({exc})") from exc
 
 
-def load_deck(content_dir: Path, language: str) -> Deck:
+def load_deck(content_dir: StrPath, language: str) -> Deck:
     """Read and check the deck of `language` under `content_dir`."""
-    path = content_dir / DECKS_DIR / f"{language}.json"
+    path = os.path.join(content_dir, DECKS_DIR, f"{language}.json")
     locales = locales_of(language)
-    return parse_deck(
-        _read_json(path, what="deck", locales=locales), source=str(path), locales=locales
-    )
+    return parse_deck(_read_json(path, what="deck", locales=locales), source=path, locales=locales)
 
 
-def load_prompts(content_dir: Path, language: str) -> Prompts:
+def load_prompts(content_dir: StrPath, language: str) -> Prompts:
     """Read and check the prompts of `language` under `content_dir`."""
-    path = content_dir / PROMPTS_DIR / f"{language}.json"
+    path = os.path.join(content_dir, PROMPTS_DIR, f"{language}.json")
     locales = locales_of(language)
     return parse_prompts(
-        _read_json(path, what="prompts", locales=locales), source=str(path), locales=locales
+        _read_json(path, what="prompts", locales=locales), source=path, locales=locales
     )
 
 
-def load_manifest(path: Path) -> Manifest:
+def load_manifest(path: StrPath) -> Manifest:
     """Read a manifest; on any problem log it and return an empty one (Alexa speaks the text)."""
     try:
-        return loads_manifest(path.read_bytes(), source=str(path))
+        with open(path, "rb") as file:
+            return loads_manifest(file.read(), source=os.fspath(path))
     except (OSError, ManifestError) as exc:
         logger.error("audio manifest unusable, speaking text instead: %s", exc)
         return EMPTY_MANIFEST
@@ -81,7 +82,7 @@ class ContentStore:
         self,
         settings: Settings,
         *,
-        content_dir: Path = CONTENT_DIR,
+        content_dir: StrPath = CONTENT_DIR,
         rng: random.Random | None = None,
     ) -> None:
         self._settings = settings
@@ -97,7 +98,7 @@ class ContentStore:
     def manifest(self) -> Manifest:
         if self._manifest is None:
             configured = self._settings.audio_manifest
-            path = Path(configured) if configured else self._content_dir / MANIFEST_FILE
+            path = configured or os.path.join(self._content_dir, MANIFEST_FILE)
             self._manifest = load_manifest(path)
         return self._manifest
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from factskill.constants import POLLY_MAX_BILLED_CHARACTERS
 from factskill.exceptions import DeckError
@@ -12,31 +12,32 @@ from factskill.exceptions import DeckError
 REQUIRED_FACT_FIELDS = ("id", "topic", "text")
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
     id: str
     topic: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
 class Deck:
-    """The facts of one language, with topic ids mapped to their spoken names."""
+    """The facts of one language, with topic ids mapped to their spoken names (read-only)."""
 
-    language: str
-    topics: Mapping[str, str]
-    facts: tuple[Fact, ...]
-    _by_id: dict[str, Fact] = field(init=False, repr=False, compare=False)
-    _by_topic: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    _all_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    __slots__ = ("_all_ids", "_by_id", "_by_topic", "facts", "language", "topics")
 
-    def __post_init__(self) -> None:
-        by_topic: dict[str, list[str]] = {t: [] for t in self.topics}
-        for fact in self.facts:
+    def __init__(
+        self, *, language: str, topics: Mapping[str, str], facts: tuple[Fact, ...]
+    ) -> None:
+        self.language = language
+        self.topics = topics
+        self.facts = facts
+        by_topic: dict[str, list[str]] = {t: [] for t in topics}
+        for fact in facts:
             by_topic.setdefault(fact.topic, []).append(fact.id)
-        object.__setattr__(self, "_by_id", {f.id: f for f in self.facts})
-        object.__setattr__(self, "_by_topic", {t: tuple(ids) for t, ids in by_topic.items()})
-        object.__setattr__(self, "_all_ids", tuple(f.id for f in self.facts))
+        self._by_id = {f.id: f for f in facts}
+        self._by_topic = {t: tuple(ids) for t, ids in by_topic.items()}
+        self._all_ids = tuple(f.id for f in facts)
+
+    def __repr__(self) -> str:
+        return f"Deck(language={self.language!r}, facts={len(self.facts)})"
 
     def get(self, fact_id: str) -> Fact | None:
         return self._by_id.get(fact_id)
@@ -117,8 +118,7 @@ def parse_deck(data: object, *, source: str, locales: Sequence[str]) -> Deck:
     return Deck(language=language, topics=dict(topics), facts=tuple(parsed))
 
 
-@dataclass(frozen=True, slots=True)
-class Pick:
+class Pick(NamedTuple):
     """A chosen fact and the seen-ids list to store for the next turn."""
 
     fact: Fact

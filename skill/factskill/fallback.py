@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from factskill.constants import LOCALE_LANGUAGE
 from factskill.locales import resolve_locale
 from factskill.speech import escape
 
-_PROMPTS_DIR = Path(__file__).resolve().parent / "content" / "prompts"
+_PROMPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content", "prompts")
 _LAST_RESORT = "Sorry, I had trouble doing that. Would you like to hear a fact instead?"
 SPOKEN_TYPES = ("LaunchRequest", "IntentRequest")
 
@@ -20,7 +20,8 @@ SPOKEN_TYPES = ("LaunchRequest", "IntentRequest")
 @cache
 def _prompt(language: str, key: str) -> str:
     try:
-        text = json.loads((_PROMPTS_DIR / f"{language}.json").read_text("utf-8"))[key]
+        with open(os.path.join(_PROMPTS_DIR, f"{language}.json"), encoding="utf-8") as file:
+            text = json.load(file)[key]
         return text if isinstance(text, str) else _LAST_RESORT
     except (OSError, ValueError, KeyError, TypeError):
         return _LAST_RESORT

@@ -24,12 +24,10 @@ must never be played.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from factskill.exceptions import ManifestError
 
@@ -38,11 +36,12 @@ MANIFEST_FORMAT = 1
 
 def text_digest(text: str) -> str:
     """Return the hex SHA-256 of `text` after Unicode NFC normalization."""
+    import hashlib  # on first use: loading OpenSSL costs ~3 ms of cold start
+
     return hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class AudioEntry:
+class AudioEntry(NamedTuple):
     """One fact's MP3."""
 
     key: str
@@ -69,17 +68,17 @@ class AudioEntry:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Manifest:
+class Manifest(NamedTuple):
     """Per locale, fact id -> AudioEntry."""
 
-    locales: Mapping[str, Mapping[str, AudioEntry]] = field(default_factory=dict)
+    locales: Mapping[str, Mapping[str, AudioEntry]]
     generated_at: str | None = None
 
     def entry(self, locale: str, fact_id: str) -> AudioEntry | None:
         return self.locales.get(locale, {}).get(fact_id)
 
-    def __len__(self) -> int:
+    def entry_count(self) -> int:
+        """Return the number of entries over all locales."""
         return sum(len(entries) for entries in self.locales.values())
 
     def to_json(self) -> dict[str, Any]:
@@ -96,7 +95,7 @@ class Manifest:
         return json.dumps(self.to_json(), indent=1, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-EMPTY_MANIFEST = Manifest()
+EMPTY_MANIFEST = Manifest({})
 
 
 def _entry(raw: object, *, where: str) -> AudioEntry:

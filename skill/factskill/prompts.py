@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from factskill.exceptions import DeckError
 
@@ -32,19 +32,22 @@ PROMPT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "list_last_separator": frozenset(),
 }
 
-# Prompts after which the session stays open: each must end with a question.
+# Prompts that end a response keeping the session open: each must end with a question.
 QUESTION_PROMPTS = (
     "another",
-    "another_reprompt",
     "unknown_topic",
     "topics",
-    "topics_reprompt",
     "repeat_none",
     "help",
-    "help_reprompt",
     "fallback",
-    "fallback_reprompt",
     "error",
+)
+# Their reprompts: each must ask a question (and may add a hint after it).
+REPROMPTS = (
+    "another_reprompt",
+    "topics_reprompt",
+    "help_reprompt",
+    "fallback_reprompt",
     "error_reprompt",
 )
 QUESTION_MARKS = ("?", "？", "か。", "か")
@@ -55,8 +58,7 @@ def placeholders(template: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
-@dataclass(frozen=True, slots=True)
-class Prompts:
+class Prompts(NamedTuple):
     """The prompts of one language."""
 
     language: str

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from factskill.constants import ATTR_LAST, ATTR_SEEN, ATTR_TOPIC
 
@@ -15,8 +14,7 @@ def _id_or_none(value: object) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= 64 else None
 
 
-@dataclass(frozen=True, slots=True)
-class SessionState:
+class SessionState(NamedTuple):
     seen: tuple[str, ...] = ()
     last: str | None = None
     topic: str | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot
@@ -11,8 +11,7 @@ TOPIC_SLOT = "topic"
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
 
 
-@dataclass(frozen=True, slots=True)
-class TopicRequest:
+class TopicRequest(NamedTuple):
     """What the user asked for: no topic, a resolved topic id, or words that matched nothing."""
 
     spoken: str | None = None

@@ -17,7 +17,9 @@ EN_WELCOME = "Welcome to Serverless Facts."
 ANOTHER = "Want another fact?"
 
 
-def fact_texts(store: ContentStore, locale: str = "en-US", topic: str | None = None) -> dict[str, str]:
+def fact_texts(
+    store: ContentStore, locale: str = "en-US", topic: str | None = None
+) -> dict[str, str]:
     deck = store.for_locale(locale).deck
     return {f.id: f.text for f in deck.facts if topic is None or f.topic == topic}
 
@@ -31,7 +33,9 @@ def test_every_event_gets_a_valid_response(invoke: Invoke, name: str) -> None:
     assert_valid_response(invoke(load_event(name)))
 
 
-def test_launch_welcomes_tells_a_fact_and_offers_another(invoke: Invoke, store: ContentStore) -> None:
+def test_launch_welcomes_tells_a_fact_and_offers_another(
+    invoke: Invoke, store: ContentStore
+) -> None:
     response = invoke(load_event("launch"))
     body = response["response"]
     speech = said(response)
@@ -41,7 +45,11 @@ def test_launch_welcomes_tells_a_fact_and_offers_another(invoke: Invoke, store: 
     assert fact_texts(store)[last] in speech
     assert body["shouldEndSession"] is False
     assert "another fact" in text_of(ssml_of(response, "reprompt"))
-    assert body["card"] == {"type": "Simple", "title": "Serverless Facts", "content": fact_texts(store)[last]}
+    assert body["card"] == {
+        "type": "Simple",
+        "title": "Serverless Facts",
+        "content": fact_texts(store)[last],
+    }
     (directive,) = body["directives"]
     assert directive["type"] == "Alexa.Presentation.APL.RenderDocument"
     assert directive["datasources"]["fact"]["text"] == fact_texts(store)[last]
@@ -88,7 +96,9 @@ def test_unknown_topic_names_the_known_topics(invoke: Invoke) -> None:
 
 def test_unknown_resolved_id_is_treated_as_unknown_topic(invoke: Invoke) -> None:
     event = load_event("get_new_fact_topic")
-    authority = event["request"]["intent"]["slots"]["topic"]["resolutions"]["resolutionsPerAuthority"][0]
+    authority = event["request"]["intent"]["slots"]["topic"]["resolutions"][
+        "resolutionsPerAuthority"
+    ][0]
     authority["values"][0]["value"]["id"] = "retired-topic"
     assert "I know about" in said(invoke(event))
 
@@ -102,7 +112,9 @@ def test_list_topics(invoke: Invoke) -> None:
     assert response["response"]["shouldEndSession"] is False
 
 
-def play_session(invoke: Invoke, first: str, then: str, turns: int, **kw: Any) -> list[dict[str, Any]]:
+def play_session(
+    invoke: Invoke, first: str, then: str, turns: int, **kw: Any
+) -> list[dict[str, Any]]:
     responses = [invoke(load_event(first, **kw))]
     for _ in range(turns - 1):
         attributes = responses[-1]["sessionAttributes"]
@@ -111,7 +123,9 @@ def play_session(invoke: Invoke, first: str, then: str, turns: int, **kw: Any) -
 
 
 @pytest.mark.parametrize("then", ["yes", "next"])
-def test_no_fact_repeats_until_the_deck_is_used_up(invoke: Invoke, store: ContentStore, then: str) -> None:
+def test_no_fact_repeats_until_the_deck_is_used_up(
+    invoke: Invoke, store: ContentStore, then: str
+) -> None:
     facts = fact_texts(store)
     responses = play_session(invoke, "launch", then, len(facts) + 1)
     told = [r["sessionAttributes"]["last"] for r in responses]
@@ -122,7 +136,9 @@ def test_no_fact_repeats_until_the_deck_is_used_up(invoke: Invoke, store: Conten
         assert_valid_response(response)
 
 
-def test_topic_sticks_for_yes_and_restarts_when_used_up(invoke: Invoke, store: ContentStore) -> None:
+def test_topic_sticks_for_yes_and_restarts_when_used_up(
+    invoke: Invoke, store: ContentStore
+) -> None:
     pricing = fact_texts(store, topic="pricing")
     responses = play_session(invoke, "get_new_fact_topic", "yes", len(pricing) + 1)
     told = [r["sessionAttributes"]["last"] for r in responses]
@@ -210,7 +226,9 @@ def test_forced_exception_gets_a_spoken_answer(
 
     monkeypatch.setattr(store, "for_locale", broken)
     response = invoke(load_event("launch"))
-    assert said(response) == "Sorry, I had trouble doing that. Would you like to hear a fact instead?"
+    assert (
+        said(response) == "Sorry, I had trouble doing that. Would you like to hear a fact instead?"
+    )
     assert response["response"]["shouldEndSession"] is False
     assert_valid_response(response)
 

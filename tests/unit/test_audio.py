@@ -75,7 +75,11 @@ def test_playable_audio_refuses_unplayable(
 
 def test_playable_audio_http_when_allowed() -> None:
     clips = playable_audio(
-        DECK, {"f-2": entry("Two.")}, locale="en-US", base_url="http://127.0.0.1:9/", allow_http=True
+        DECK,
+        {"f-2": entry("Two.")},
+        locale="en-US",
+        base_url="http://127.0.0.1:9/",
+        allow_http=True,
     )
     assert clips["f-2"].url.startswith("http://127.0.0.1:9/")
 

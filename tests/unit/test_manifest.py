@@ -31,7 +31,7 @@ def test_manifest_round_trips() -> None:
     manifest = Manifest({"en-US": {"f-1": AudioEntry("k.mp3", 1.5, DIGEST, "v", "d")}}, "now")
     again = loads_manifest(manifest.dumps(), source="m.json")
     assert again == manifest
-    assert len(again) == 1
+    assert again.entry_count() == 1
 
 
 @pytest.mark.parametrize(

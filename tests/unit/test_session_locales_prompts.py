@@ -48,7 +48,10 @@ def test_resolve_locale(locale: object, expected: str) -> None:
 
 
 def prompt_data() -> dict[str, str]:
-    data = {key: "x " + " ".join(f"{{{p}}}" for p in sorted(ph)) for key, ph in PROMPT_PLACEHOLDERS.items()}
+    data = {
+        key: "x " + " ".join(f"{{{p}}}" for p in sorted(ph))
+        for key, ph in PROMPT_PLACEHOLDERS.items()
+    }
     data["language"] = "en"
     return data
 

@@ -23,9 +23,9 @@ def test_escape_escapes_ssml_specials(text: str, expected: str) -> None:
 
 
 def test_speech_builder_text_is_valid_ssml_with_specials() -> None:
-    ssml = SpeechBuilder().text("Lambda & <friends> \"quoted\" it's").ssml()
+    ssml = SpeechBuilder().text('Lambda & <friends> "quoted" it\'s').ssml()
     root = ET.fromstring(f"<speak>{ssml}</speak>")
-    assert "".join(root.itertext()) == "Lambda & <friends> \"quoted\" it's"
+    assert "".join(root.itertext()) == 'Lambda & <friends> "quoted" it\'s'
 
 
 def test_speech_builder_audio_emits_tag() -> None:
@@ -82,7 +82,10 @@ def test_speech_builder_reprompt_allows_90_seconds() -> None:
     builder = SpeechBuilder.for_reprompt()
     builder.audio(AudioClip("https://x/1.mp3", 91.0), "too long")
     assert builder.ssml() == "too long"
-    assert "<audio" in SpeechBuilder.for_reprompt().audio(AudioClip("https://x/1.mp3", 90.0), "x").ssml()
+    assert (
+        "<audio"
+        in SpeechBuilder.for_reprompt().audio(AudioClip("https://x/1.mp3", 90.0), "x").ssml()
+    )
 
 
 def test_speech_builder_refuses_a_file_over_240_seconds() -> None:

@@ -1,0 +1,1 @@
+"""A text simulator of Alexa's language understanding over interaction_model/."""

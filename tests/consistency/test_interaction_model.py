@@ -1,0 +1,170 @@
+"""The interaction model, the handlers, skill.json and the decks agree with each other."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from factskill.constants import LOCALE_LANGUAGE
+from factskill.content import CONTENT_DIR, load_deck
+from factskill.handlers import HANDLED_INTENTS
+from scripts.simulator.launch import match_launch
+from scripts.simulator.model import InteractionModel, load_models
+from tests.conftest import MODEL_DIR
+
+MODELS = load_models(MODEL_DIR)
+SKILL = json.loads((MODEL_DIR / "skill.json").read_text())["manifest"]
+CUSTOM_INTENTS = ("GetNewFactIntent", "ListTopicsIntent")
+REQUIRED_BUILTINS = {
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent",
+}
+FORBIDDEN_IN_INVOCATION = {
+    "alexa",
+    "skill",
+    "app",
+    "open",
+    "ask",
+    "launch",
+    "start",
+    "tell",
+    "for",
+    "to",
+}
+SLOT_IN_SAMPLE = re.compile(r"\{(\w+)\}")
+
+
+def raw_model(locale: str) -> dict[str, Any]:
+    path = MODEL_DIR / "interactionModels" / "custom" / f"{locale}.json"
+    data: dict[str, Any] = json.loads(path.read_text())["interactionModel"]["languageModel"]
+    return data
+
+
+def test_a_model_for_every_supported_locale_and_no_other() -> None:
+    assert set(MODELS) == set(LOCALE_LANGUAGE)
+    assert set(SKILL["publishingInformation"]["locales"]) == set(LOCALE_LANGUAGE)
+    assert set(SKILL["privacyAndCompliance"]["locales"]) == set(LOCALE_LANGUAGE)
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+def test_every_intent_has_a_handler_and_every_handler_an_intent(locale: str) -> None:
+    assert set(MODELS[locale].intents) == set(HANDLED_INTENTS)
+    assert set(MODELS[locale].intents) >= REQUIRED_BUILTINS
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+def test_every_slot_in_a_sample_is_declared_with_a_known_type(locale: str) -> None:
+    model = MODELS[locale]
+    for intent in model.intents.values():
+        for sample in intent.samples:
+            for slot in SLOT_IN_SAMPLE.findall(sample):
+                assert slot in intent.slots, (
+                    f"{locale} {intent.name}: '{sample}' uses undeclared {{{slot}}}"
+                )
+        for slot_type in intent.slots.values():
+            assert slot_type in model.types or slot_type.startswith("AMAZON."), slot_type
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+def test_custom_intents_have_enough_distinct_samples(locale: str) -> None:
+    model = MODELS[locale]
+    everywhere: list[str] = []
+    for name in CUSTOM_INTENTS:
+        samples = model.intents[name].samples
+        assert len(samples) >= 15, f"{locale} {name} has {len(samples)} samples"
+        assert len({s.lower() for s in samples}) == len(samples), (
+            f"{locale} {name} repeats a sample"
+        )
+        everywhere.extend(s.lower() for s in samples)
+    assert len(set(everywhere)) == len(everywhere), f"{locale}: a sample belongs to two intents"
+    for intent in model.intents.values():
+        for sample in intent.samples:
+            assert not re.search(r"[0-9.?!,;:]", sample), (
+                f"{locale}: '{sample}' has digits or punctuation"
+            )
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+def test_invocation_name_follows_the_rules(locale: str) -> None:
+    name = MODELS[locale].invocation
+    assert name == name.lower() and name.strip() == name
+    if LOCALE_LANGUAGE[locale] == "ja":
+        assert not re.search(r"[A-Za-z0-9]", name)
+    else:
+        words = name.split()
+        assert len(words) >= 2
+        assert not FORBIDDEN_IN_INVOCATION & set(words)
+    if LOCALE_LANGUAGE[locale] == "en":
+        assert name == "serverless facts"
+
+
+def test_english_models_are_identical() -> None:
+    english = [raw_model(loc) for loc, lang in LOCALE_LANGUAGE.items() if lang == "en"]
+    assert all(model == english[0] for model in english)
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+def test_decks_and_slot_values_name_the_same_topics(locale: str) -> None:
+    deck = load_deck(CONTENT_DIR, LOCALE_LANGUAGE[locale])
+    slot_ids = {v.id for v in MODELS[locale].slot_values("GetNewFactIntent", "topic")}
+    assert slot_ids == set(deck.topics)
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+def test_slot_synonyms_are_unambiguous(locale: str) -> None:
+    owner: dict[str, str] = {}
+    for value in MODELS[locale].slot_values("GetNewFactIntent", "topic"):
+        for phrase in value.phrases():
+            key = phrase.lower()
+            assert owner.setdefault(key, value.id) == value.id, (
+                f"{locale}: '{phrase}' means two topics"
+            )
+
+
+def _example_rest(model: InteractionModel, locale: str, phrase: str) -> str:
+    launch = match_launch(phrase, language=LOCALE_LANGUAGE[locale], invocation=model.invocation)
+    assert launch is not None, (
+        f"{locale}: example phrase '{phrase}' does not launch '{model.invocation}'"
+    )
+    return launch.rest
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+def test_example_phrases_match_samples(locale: str) -> None:
+    model = MODELS[locale]
+    phrases = SKILL["publishingInformation"]["locales"][locale]["examplePhrases"]
+    assert 1 <= len(phrases) <= 3
+    for phrase in phrases:
+        rest = _example_rest(model, locale, phrase)
+        if not rest:
+            continue  # "open <invocation>" is a LaunchRequest, no sample needed
+        matched = model.match(rest)
+        assert matched is not None, f"{locale}: '{phrase}' ('{rest}') matches no sample"
+        for name, slot in matched.slots.items():
+            assert slot.value is not None, (
+                f"{locale}: '{phrase}' fills {name} with unknown '{slot.spoken}'"
+            )
+
+
+def test_skill_json_declares_privacy_and_apl() -> None:
+    privacy = SKILL["privacyAndCompliance"]
+    for field in (
+        "allowsPurchases",
+        "usesPersonalInfo",
+        "isChildDirected",
+        "isExportCompliant",
+        "containsAds",
+    ):
+        assert isinstance(privacy[field], bool)
+    interfaces = {i["type"] for i in SKILL["apis"]["custom"]["interfaces"]}
+    assert interfaces == {"ALEXA_PRESENTATION_APL"}
+    for info in SKILL["publishingInformation"]["locales"].values():
+        for icon in ("smallIconUri", "largeIconUri"):
+            path = MODEL_DIR / info[icon].removeprefix("file://")
+            assert path.is_file() and path.read_bytes().startswith(b"\x89PNG")
