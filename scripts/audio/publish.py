@@ -1,0 +1,205 @@
+"""Publishing targets: an S3 bucket (or S3-compatible server) and a local directory.
+
+Both hold the same layout under their public root: ``audio/<locale>/<hash>.mp3`` and
+``audio-manifest.json``. The manifest is always written last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+from factskill.manifest import EMPTY_MANIFEST, Manifest, loads_manifest
+from scripts.audio.constants import (
+    AUDIO_DIR,
+    CACHE_CONTROL,
+    CONTENT_TYPE,
+    MANIFEST_CACHE_CONTROL,
+    MANIFEST_NAME,
+    PUBLIC_PREFIX,
+)
+from scripts.audio.exceptions import ManifestConflictError, PublishError
+from scripts.audio.validate import check_alexa_mp3
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+logger = logging.getLogger(__name__)
+
+
+class PublishedManifest(NamedTuple):
+    """The manifest as published, with the version token a conditional write needs."""
+
+    manifest: Manifest
+    etag: str | None
+
+
+class Target(Protocol):
+    """Where audio and the manifest go."""
+
+    def describe(self) -> str: ...
+
+    def list_audio(self) -> set[str]: ...
+
+    def read_manifest(self) -> PublishedManifest: ...
+
+    def put_audio(self, key: str, data: bytes, *, duration: float) -> None: ...
+
+    def audio_duration(self, key: str) -> float: ...
+
+    def write_manifest(self, manifest: Manifest, *, expected: str | None) -> None: ...
+
+    def delete_audio(self, keys: Iterable[str]) -> None: ...
+
+
+class DirectoryTarget:
+    """A directory: MP3s under audio/, the manifest replaced by an atomic rename."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def describe(self) -> str:
+        return str(self.root)
+
+    def list_audio(self) -> set[str]:
+        base = self.root / AUDIO_DIR
+        if not base.is_dir():
+            return set()
+        return {p.relative_to(self.root).as_posix() for p in base.rglob("*.mp3")}
+
+    def read_manifest(self) -> PublishedManifest:
+        path = self.root / MANIFEST_NAME
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return PublishedManifest(EMPTY_MANIFEST, None)
+        stat = path.stat()
+        return PublishedManifest(
+            loads_manifest(data, source=str(path)), f"{stat.st_mtime_ns}-{stat.st_size}"
+        )
+
+    def _atomic_write(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    def put_audio(self, key: str, data: bytes, *, duration: float) -> None:
+        self._atomic_write(self.root / key, data)
+
+    def audio_duration(self, key: str) -> float:
+        return check_alexa_mp3((self.root / key).read_bytes(), where=key)
+
+    def write_manifest(self, manifest: Manifest, *, expected: str | None) -> None:
+        current = self.read_manifest().etag
+        if current != expected:
+            raise ManifestConflictError(
+                f"{self.root / MANIFEST_NAME} changed while this run was building: run it again"
+            )
+        self._atomic_write(self.root / MANIFEST_NAME, manifest.dumps().encode("utf-8"))
+
+    def delete_audio(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            (self.root / key).unlink(missing_ok=True)
+
+
+class S3Target:
+    """An S3 bucket: content-addressed MP3s under the public prefix, no ACLs ever."""
+
+    def __init__(self, client: S3Client, bucket: str, *, prefix: str = PUBLIC_PREFIX) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def _key(self, relative: str) -> str:
+        return self.prefix + relative
+
+    def list_audio(self) -> set[str]:
+        """One ListObjectsV2 per page of the audio prefix, instead of a HEAD per object."""
+        keys: set[str] = set()
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(AUDIO_DIR + "/")):
+            for item in page.get("Contents", []):
+                keys.add(item["Key"][len(self.prefix) :])
+        return keys
+
+    def read_manifest(self) -> PublishedManifest:
+        from botocore.exceptions import ClientError
+
+        key = self._key(MANIFEST_NAME)
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return PublishedManifest(EMPTY_MANIFEST, None)
+            raise PublishError(f"cannot read s3://{self.bucket}/{key}: {exc}") from exc
+        body = response["Body"].read()
+        return PublishedManifest(
+            loads_manifest(body, source=f"s3://{self.bucket}/{key}"), response["ETag"]
+        )
+
+    def put_audio(self, key: str, data: bytes, *, duration: float) -> None:
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=self._key(key),
+            Body=data,
+            ContentType=CONTENT_TYPE,
+            CacheControl=CACHE_CONTROL,
+            Metadata={"duration": f"{duration:.3f}"},
+        )
+
+    def audio_duration(self, key: str) -> float:
+        """Duration of an MP3 an earlier, interrupted run uploaded (from its metadata)."""
+        head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        try:
+            return float(head["Metadata"]["duration"])
+        except (KeyError, ValueError):
+            body = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+            return check_alexa_mp3(body, where=key)
+
+    def write_manifest(self, manifest: Manifest, *, expected: str | None) -> None:
+        """Write the manifest only if nobody else did since we read it (S3 conditional write)."""
+        from botocore.exceptions import ClientError
+
+        condition = {"IfMatch": expected} if expected else {"IfNoneMatch": "*"}
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(MANIFEST_NAME),
+                Body=manifest.dumps().encode("utf-8"),
+                ContentType="application/json",
+                CacheControl=MANIFEST_CACHE_CONTROL,
+                **condition,  # type: ignore[arg-type]
+            )
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code in ("PreconditionFailed", "ConditionalRequestConflict", "412"):
+                raise ManifestConflictError(
+                    f"s3://{self.bucket}/{self._key(MANIFEST_NAME)} changed while this run was "
+                    "building (another run published): run it again"
+                ) from exc
+            raise PublishError(f"cannot write the manifest: {exc}") from exc
+
+    def delete_audio(self, keys: Iterable[str]) -> None:
+        batch: list[Any] = [{"Key": self._key(k)} for k in keys]
+        for start in range(0, len(batch), 1000):
+            self.client.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": batch[start : start + 1000], "Quiet": True}
+            )
