@@ -76,3 +76,56 @@ def event() -> Callable[..., Event]:
 
 def event_names() -> list[str]:
     return sorted(p.stem for p in EVENTS_DIR.glob("*.json"))
+
+
+# --- AWS doubles (moto's fixture chain: credentials -> mock_aws -> clients -> resources) ---
+
+BUCKET = "serverless-facts-test-audio"
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials so nothing can reach a real account."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def mocked_aws(aws_credentials: None) -> Iterator[None]:
+    from moto import mock_aws
+
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def s3_client(mocked_aws: None) -> Any:
+    import boto3
+
+    return boto3.client("s3", region_name=REGION)
+
+
+@pytest.fixture
+def s3_calls(s3_client: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every S3 operation the code under test makes, with its parameters (moto checks no ACLs)."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        calls.append((model.name, dict(params)))
+
+    s3_client.meta.events.register("provide-client-params.s3.*", record)
+    return calls
+
+
+@pytest.fixture
+def bucket(s3_client: Any) -> str:
+    s3_client.create_bucket(Bucket=BUCKET)
+    return BUCKET

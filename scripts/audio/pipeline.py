@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from factskill.deck import Deck
+from factskill.exceptions import FactSkillError
 from factskill.manifest import AudioEntry
 from scripts.audio.constants import POLLY_USD_PER_MILLION
 from scripts.audio.engines import Engine, RateLimiter
@@ -113,8 +114,11 @@ def build(
     summary = Summary()
     try:
         _run(engine, target, decks, options, summary)
-    except PipelineError as exc:
+    except (PipelineError, FactSkillError) as exc:
         summary.error = str(exc)
+    except Exception as exc:  # the network, credentials, the bucket: botocore says what
+        logger.debug("build failed", exc_info=True)
+        summary.error = f"{type(exc).__name__}: {exc}; the published manifest is unchanged"
     summary.seconds = clock() - started
     return summary
 
@@ -148,8 +152,9 @@ def _run(
         scope=scope,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    target.write_manifest(manifest, expected=current.etag)
-    summary.manifest_written = True
+    if manifest.locales != current.manifest.locales or current.etag is None:
+        target.write_manifest(manifest, expected=current.etag)
+        summary.manifest_written = True
     if options.prune:
         referenced = {e.key for facts in manifest.locales.values() for e in facts.values()}
         orphans = sorted(target.list_audio() - referenced)

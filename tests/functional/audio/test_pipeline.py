@@ -1,0 +1,240 @@
+"""The pipeline end to end against a directory and moto S3, with real MP3s and injected faults."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mutagen.mp3 import MP3
+
+from factskill.deck import Deck, Fact
+from scripts.audio.constants import CACHE_CONTROL, MANIFEST_NAME
+from scripts.audio.pipeline import Options, Summary, build
+from scripts.audio.publish import DirectoryTarget, S3Target, Target
+from tests.audio_support import ToneEngine
+from tests.conftest import BUCKET
+
+PREFIX = "public/"
+
+
+def deck(*texts: str) -> Deck:
+    return Deck(
+        language="en",
+        topics={"t": "T"},
+        facts=tuple(Fact(f"f-{i}", "t", text) for i, text in enumerate(texts, 1)),
+    )
+
+
+DECKS = {"en-US": deck("One & one.", "Two.", "Three."), "de-DE": deck("Eins.", "Zwei.")}
+
+
+def published_entries(target: Target) -> dict[tuple[str, str], Any]:
+    manifest = target.read_manifest().manifest
+    return {(loc, fid): e for loc, facts in manifest.locales.items() for fid, e in facts.items()}
+
+
+def assert_manifest_points_at_valid_objects(target: Target) -> None:
+    objects = target.list_audio()
+    for entry in published_entries(target).values():
+        assert entry.key in objects
+
+
+@pytest.fixture(params=["dir", "s3"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Target:
+    if request.param == "dir":
+        return DirectoryTarget(tmp_path / "out")
+    s3 = request.getfixturevalue("s3_client")
+    request.getfixturevalue("bucket")
+    return S3Target(s3, BUCKET, prefix=PREFIX)
+
+
+def run(
+    engine: ToneEngine, target: Target, decks: dict[str, Deck] = DECKS, **options: Any
+) -> Summary:
+    return build(engine, target, decks, Options(workers=3, **options))
+
+
+def test_first_build_publishes_every_fact(target: Target) -> None:
+    summary = run(ToneEngine(), target)
+    assert summary.error is None
+    assert (summary.planned, summary.synthesized, summary.uploaded, summary.skipped) == (5, 5, 5, 0)
+    assert summary.characters == sum(len(f.text) for d in DECKS.values() for f in d.facts)
+    entries = published_entries(target)
+    assert set(entries) == {
+        ("en-US", "f-1"),
+        ("en-US", "f-2"),
+        ("en-US", "f-3"),
+        ("de-DE", "f-1"),
+        ("de-DE", "f-2"),
+    }
+    assert_manifest_points_at_valid_objects(target)
+
+
+def test_rerun_with_nothing_changed_does_nothing(target: Target) -> None:
+    run(ToneEngine(), target)
+    engine = ToneEngine()
+    summary = run(engine, target)
+    assert engine.calls == []
+    assert (summary.synthesized, summary.uploaded, summary.skipped) == (0, 0, 5)
+
+
+def test_changing_one_fact_resynthesizes_exactly_one_file(target: Target) -> None:
+    run(ToneEngine(), target)
+    before = published_entries(target)
+    engine = ToneEngine()
+    changed = {**DECKS, "en-US": deck("One & one.", "Two, revised.", "Three.")}
+    summary = run(engine, target, changed)
+    assert engine.calls == ["Two, revised."]
+    assert summary.synthesized == 1 and summary.skipped == 4
+    after = published_entries(target)
+    assert after[("en-US", "f-2")].key != before[("en-US", "f-2")].key
+    assert {k: v for k, v in after.items() if k != ("en-US", "f-2")} == {
+        k: v for k, v in before.items() if k != ("en-US", "f-2")
+    }
+
+
+def test_removed_fact_leaves_the_manifest(target: Target) -> None:
+    run(ToneEngine(), target)
+    run(ToneEngine(), target, {**DECKS, "de-DE": deck("Eins.")})
+    assert ("de-DE", "f-2") not in published_entries(target)
+
+
+def test_only_rebuilds_one_fact_and_keeps_other_locales(target: Target) -> None:
+    run(ToneEngine(), target)
+    engine = ToneEngine()
+    summary = run(engine, target, {"en-US": deck("One & one.", "Two!", "Three.")}, only=("f-2",))
+    assert engine.calls == ["Two!"] and summary.planned == 1
+    entries = published_entries(target)
+    assert ("de-DE", "f-1") in entries and len(entries) == 5
+
+
+def test_failure_mid_run_leaves_manifest_untouched_and_next_run_resumes(target: Target) -> None:
+    run(ToneEngine(), target, {"de-DE": DECKS["de-DE"]})
+    before = target.read_manifest()
+    failing = ToneEngine(fail_on=lambda text: text == "Three.")
+    summary = failed = run(failing, target)
+    assert summary.failed == 1 and summary.error is not None
+    assert "fact 'f-3' (en-US)" in summary.error and "manifest is unchanged" in summary.error
+    assert not summary.manifest_written
+    after = target.read_manifest()
+    assert after.manifest == before.manifest and after.etag == before.etag
+    assert_manifest_points_at_valid_objects(target)
+    # the next run redoes nothing that finished
+    retry = ToneEngine()
+    summary = run(retry, target)
+    assert summary.error is None
+    assert "Three." in retry.calls
+    assert summary.resumed == failed.uploaded  # finished files are adopted, not redone
+    assert summary.synthesized == 3 - failed.uploaded
+    assert len(retry.calls) == summary.synthesized
+    assert set(published_entries(target)) >= {("en-US", "f-1"), ("en-US", "f-3"), ("de-DE", "f-2")}
+    assert_manifest_points_at_valid_objects(target)
+
+
+def test_resumed_entries_keep_real_durations(target: Target) -> None:
+    run(ToneEngine(fail_on=lambda text: text == "Three."), target, {"en-US": DECKS["en-US"]})
+    run(ToneEngine(), target, {"en-US": DECKS["en-US"]})
+    for entry in published_entries(target).values():
+        assert 0.2 < entry.duration < 2.0
+
+
+def test_dry_run_changes_nothing(target: Target) -> None:
+    engine = ToneEngine(variant="neural")
+    summary = run(engine, target, dry_run=True)
+    assert engine.calls == [] and not summary.manifest_written
+    assert target.list_audio() == set()
+    assert summary.per_locale == {"de-DE": {"build": 2}, "en-US": {"build": 3}}
+    assert summary.estimated_usd == pytest.approx(16.0 * summary.characters / 1e6, abs=1e-4)
+
+
+def test_prune_deletes_only_unreferenced_audio(target: Target) -> None:
+    run(ToneEngine(), target)
+    run(ToneEngine(), target, {**DECKS, "de-DE": deck("Eins!", "Zwei.")})
+    orphans = target.list_audio() - {e.key for e in published_entries(target).values()}
+    assert len(orphans) == 1
+    refused = run(ToneEngine(), target, prune=True, confirm_prune=lambda keys: False)
+    assert refused.pruned == 0 and len(target.list_audio()) == 6
+    summary = run(
+        ToneEngine(),
+        target,
+        {**DECKS, "de-DE": deck("Eins!", "Zwei.")},
+        prune=True,
+        confirm_prune=lambda keys: True,
+    )
+    assert summary.pruned == 1 and len(target.list_audio()) == 5
+    assert_manifest_points_at_valid_objects(target)
+
+
+def test_concurrent_publisher_is_detected(target: Target) -> None:
+    run(ToneEngine(), target, {"de-DE": DECKS["de-DE"]})
+    seen = target.read_manifest()
+    run(ToneEngine(), target)  # someone else publishes in between
+    from scripts.audio.exceptions import ManifestConflictError
+
+    with pytest.raises(ManifestConflictError, match="run it again"):
+        target.write_manifest(seen.manifest, expected=seen.etag)
+
+
+def test_first_manifest_write_refuses_to_overwrite(target: Target) -> None:
+    from scripts.audio.exceptions import ManifestConflictError
+
+    empty = target.read_manifest()
+    run(ToneEngine(), target, {"de-DE": DECKS["de-DE"]})
+    with pytest.raises(ManifestConflictError):
+        target.write_manifest(empty.manifest, expected=empty.etag)
+
+
+# --- S3 specifics moto does not check for us ---
+
+
+def test_s3_uploads_are_public_audio_without_acls(
+    s3_client: Any, bucket: str, s3_calls: list[Any]
+) -> None:
+    run(ToneEngine(), S3Target(s3_client, bucket, prefix=PREFIX))
+    puts = [params for name, params in s3_calls if name == "PutObject"]
+    assert len(puts) == 6  # 5 MP3s and the manifest, last
+    assert puts[-1]["Key"] == PREFIX + MANIFEST_NAME and puts[-1]["IfNoneMatch"] == "*"
+    for name, params in s3_calls:
+        assert "ACL" not in params, f"{name} sent an ACL"
+        assert not any(k.startswith("Grant") for k in params), f"{name} sent a grant"
+    for params in puts[:-1]:
+        assert params["Key"].startswith(PREFIX + "audio/")
+        assert params["ContentType"] == "audio/mpeg"
+        assert params["CacheControl"] == CACHE_CONTROL
+        head = s3_client.head_object(Bucket=bucket, Key=params["Key"])
+        assert head["ContentType"] == "audio/mpeg"
+        body = s3_client.get_object(Bucket=bucket, Key=params["Key"])["Body"].read()
+        info = MP3(io.BytesIO(body)).info
+        assert (info.version, info.bitrate, info.sample_rate) == (2, 48000, 24000)
+
+
+def test_s3_noop_rerun_lists_once_and_writes_nothing(
+    s3_client: Any, bucket: str, s3_calls: list[Any]
+) -> None:
+    target = S3Target(s3_client, bucket, prefix=PREFIX)
+    run(ToneEngine(), target)
+    s3_calls.clear()
+    run(ToneEngine(), target)
+    assert [name for name, _ in s3_calls] == ["ListObjectsV2", "GetObject"]
+
+
+def test_s3_second_manifest_write_is_conditional_on_etag(
+    s3_client: Any, bucket: str, s3_calls: list[Any]
+) -> None:
+    target = S3Target(s3_client, bucket, prefix=PREFIX)
+    run(ToneEngine(), target, {"de-DE": DECKS["de-DE"]})
+    etag = target.read_manifest().etag
+    s3_calls.clear()
+    run(ToneEngine(), target)
+    manifest_put = [p for n, p in s3_calls if n == "PutObject" and p["Key"].endswith(MANIFEST_NAME)]
+    assert manifest_put and manifest_put[0]["IfMatch"] == etag
+
+
+def test_directory_target_writes_manifest_atomically(tmp_path: Path) -> None:
+    target = DirectoryTarget(tmp_path)
+    run(ToneEngine(), target)
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+    assert (tmp_path / MANIFEST_NAME).stat().st_mode & 0o644 == 0o644

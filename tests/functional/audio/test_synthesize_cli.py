@@ -1,0 +1,219 @@
+"""scripts/synthesize.py as people run it: exit codes, JSON, Polly through moto, the skill playing it."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto.core.botocore_stubber import MockRawResponse
+from mutagen.mp3 import MP3
+
+from factskill import app
+from factskill.content import CONTENT_DIR, load_deck
+from scripts import synthesize
+from scripts.audio.engines import PollyEngine
+from scripts.audio.exceptions import SynthesisError
+from scripts.audio.plan import Voice
+from scripts.audio.voices import load_voices
+from tests.audio_support import polly_like_mp3
+from tests.conftest import load_event
+from tests.support import audio_urls, ssml_of
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (
+        ["--workers", "0"],
+        ["--bucket", "b", "--out", "x"],
+        ["--endpoint-url", "http://x"],
+        ["--engine", "sapi"],
+    ):
+        with pytest.raises(SystemExit) as info:
+            synthesize.main(argv)
+        assert info.value.code == 2
+
+
+def test_known_failure_exits_1_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "audio-manifest.json").write_text("{not json")
+    assert (
+        synthesize.main(["--out", str(tmp_path), "--locale", "en-US", "--only", "lambda-01"]) == 1
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("synthesize: ") and "not valid JSON" in err[0]
+
+
+def test_unknown_only_id_is_a_known_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert synthesize.main(["--out", str(tmp_path), "--only", "nope-99"]) == 1
+    assert "nope-99" in capsys.readouterr().err
+
+
+def test_dry_run_prints_plan_and_cost(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        synthesize.main(
+            ["--out", str(tmp_path), "--dry-run", "--locale", "en-US", "--locale", "ja-JP"]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "en-US: build 36" in out and "ja-JP: build 36" in out
+    assert re.search(
+        r"billed characters: \d+; estimated Polly cost: \$0\.0000", out
+    )  # espeak is free
+    assert not (tmp_path / "audio-manifest.json").exists()
+
+
+@pytest.mark.slow
+def test_espeak_build_then_skill_plays_the_audio(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end: espeak MP3s in a temp dir, the skill pointed at it, the response plays a valid file."""
+    out = tmp_path / "audio"
+    assert (
+        synthesize.main(["--out", str(out), "--locale", "en-US", "--json", "--workers", "2"]) == 0
+    )
+    summary = json.loads(capsys.readouterr().out)
+    for key in ("planned", "synthesized", "skipped", "uploaded", "failed", "characters", "seconds"):
+        assert key in summary
+    assert summary["synthesized"] == summary["planned"] == 36 and summary["failed"] == 0
+
+    base = "https://audio.example.test/public/"
+    monkeypatch.setenv("AUDIO_MANIFEST", str(out / "audio-manifest.json"))
+    monkeypatch.setenv("AUDIO_BASE_URL", base)
+    response = app.handler(load_event("launch"), None)
+    (url,) = audio_urls(ssml_of(response))
+    assert url.startswith(base + "audio/en-US/") and url.endswith(".mp3")
+    data = (out / url.removeprefix(base)).read_bytes()
+    info = MP3(io.BytesIO(data)).info
+    assert (info.version, info.layer, info.bitrate, info.sample_rate) == (2, 3, 48000, 24000)
+    fact = load_deck(CONTENT_DIR, "en").get(response["sessionAttributes"]["last"])
+    assert fact is not None and fact.text not in ssml_of(response)  # the MP3 speaks it instead
+    assert response["response"]["card"]["content"] == fact.text
+
+    assert synthesize.main(["--out", str(out), "--locale", "en-US", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["synthesized"] == again["uploaded"] == 0 and again["skipped"] == 36
+
+
+def test_skill_ignores_stale_audio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deck = load_deck(CONTENT_DIR, "en")
+    manifest = {
+        "format": 1,
+        "locales": {
+            "en-US": {
+                f.id: {"key": f"audio/en-US/{f.id}.mp3", "duration": 3.0, "text_sha256": "0" * 64}
+                for f in deck.facts
+            }
+        },
+    }
+    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    monkeypatch.setenv("AUDIO_MANIFEST", str(tmp_path / "m.json"))
+    monkeypatch.setenv("AUDIO_BASE_URL", "https://audio.example.test/")
+    assert audio_urls(ssml_of(app.handler(load_event("launch"), None))) == []
+
+
+# --- Polly through moto, with the AudioStream replaced by real MP3 bytes ---
+
+
+@pytest.fixture
+def polly(mocked_aws: None) -> tuple[Any, list[dict[str, Any]]]:
+    import boto3
+
+    client = boto3.client("polly", region_name="us-east-1")
+    calls: list[dict[str, Any]] = []
+
+    def real_audio(request: Any, **_: Any) -> Any:
+        from botocore.awsrequest import AWSResponse
+
+        body = json.loads(request.body)
+        calls.append(body)
+        if body["Text"] == "throttle me":
+            raw = MockRawResponse(json.dumps({"message": "Rate exceeded"}))
+            return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException"}, raw)
+        headers = {"Content-Type": "audio/mpeg", "x-amzn-RequestCharacters": str(len(body["Text"]))}
+        return AWSResponse(request.url, 200, headers, MockRawResponse(polly_like_mp3()))
+
+    # moto rejects SampleRate "24000" and returns 8 zero bytes: answer SynthesizeSpeech ourselves,
+    # after botocore has validated the parameters against Polly's real API model.
+    client.meta.events.register_first("before-send.polly.SynthesizeSpeech", real_audio)
+    return client, calls
+
+
+def test_polly_engine_sends_what_polly_needs(polly: tuple[Any, list[dict[str, Any]]]) -> None:
+    client, calls = polly
+    engine = PollyEngine(client, load_voices())
+    voice = engine.voice("de-DE")
+    assert voice == Voice("polly", "Vicki", "neural")
+    assert engine.max_tps(voice) == 8.0
+    segment = engine.synthesize("Hallo & willkommen.", voice)
+    assert len(segment) > 1000
+    assert calls == [
+        {
+            "Engine": "neural",
+            "OutputFormat": "mp3",
+            "SampleRate": "24000",
+            "Text": "Hallo & willkommen.",
+            "TextType": "text",
+            "VoiceId": "Vicki",
+        }
+    ]
+
+
+def test_polly_engine_voices_checked_against_describe_voices(
+    polly: tuple[Any, list[dict[str, Any]]],
+) -> None:
+    from scripts.audio.voices import check_polly_voices
+
+    client, _ = polly
+    check_polly_voices(load_voices(), PollyEngine(client, load_voices()).describe_voices())
+
+
+def test_polly_throttling_beyond_retries_is_a_named_failure(
+    polly: tuple[Any, list[dict[str, Any]]],
+) -> None:
+    client, calls = polly
+    engine = PollyEngine(client, load_voices())
+    with pytest.raises(SynthesisError, match="ThrottlingException"):
+        engine.synthesize("throttle me", engine.voice("en-US"))
+    assert len(calls) > 1  # botocore retried before giving up
+
+
+def test_cli_publishes_to_s3_with_espeak(
+    s3_client: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [
+        "--bucket",
+        bucket,
+        "--engine",
+        "espeak",
+        "--locale",
+        "fr-FR",
+        "--only",
+        "pricing-01",
+        "--json",
+    ]
+    assert synthesize.main(argv) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["uploaded"] == 1
+    keys = [o["Key"] for o in s3_client.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert "public/audio-manifest.json" in keys
+    assert any(k.startswith("public/audio/fr-FR/") and k.endswith(".mp3") for k in keys)
+
+
+def test_cli_missing_bucket_is_a_known_failure(
+    mocked_aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        synthesize.main(
+            ["--bucket", "no-such-bucket-here", "--engine", "espeak", "--locale", "en-US"]
+        )
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "NoSuchBucket" in err and "manifest is unchanged" in err
