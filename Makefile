@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv test lint typecheck unit bench demo serve chat clean
+.PHONY: help venv test lint typecheck unit bench demo serve chat clean validate build
 
 help:
 	@echo "make demo | test | bench | serve | chat | lint | clean"
@@ -36,6 +36,12 @@ bench: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
+
+validate: $(STAMP)
+	SAM_CLI_TELEMETRY=0 $(BIN)/sam validate --lint
+
+build: $(STAMP)
+	PYTHON=$(abspath $(BIN)/python) SAM_CLI_TELEMETRY=0 $(BIN)/sam build
 
 clean:
 	rm -rf $(VENV) .aws-sam build .mypy_cache .ruff_cache .hypothesis

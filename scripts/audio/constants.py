@@ -9,9 +9,14 @@ PIPELINE_VERSION = 1
 SAMPLE_RATE = 24000
 BITRATE = "48k"
 BITRATE_BPS = 48000
-CHANNELS = 2  # Amazon's recommended conversion uses -ac 2
+# Mono: Alexa requires MPEG-2, 48 kbps and the sample rate, not a channel count (Amazon's sample
+# command uses -ac 2); one channel spends all 48 kbps on the voice and halves the encoding time.
+CHANNELS = 1
 LOUDNESS_LUFS = -16.0
-TRUE_PEAK_DB = -1.5
+# Sample peaks stay 1 dB under a -1.5 dBTP true-peak ceiling: the margin covers inter-sample
+# peaks without the 4x oversampling a true-peak measurement costs.
+SAMPLE_PEAK_CEILING_DB = -2.5
+MAX_GAIN_DB = 30.0
 SILENCE_THRESHOLD_DBFS = -50.0
 KEEP_SILENCE_MS = 40
 ALEXA_SAMPLE_RATES = (16000, 22050, 24000)
@@ -22,7 +27,7 @@ AUDIO_SETTINGS = {
     "bitrate": BITRATE,
     "channels": CHANNELS,
     "loudness": LOUDNESS_LUFS,
-    "true_peak": TRUE_PEAK_DB,
+    "peak_ceiling": SAMPLE_PEAK_CEILING_DB,
     "silence": SILENCE_THRESHOLD_DBFS,
     "keep_silence_ms": KEEP_SILENCE_MS,
 }
