@@ -7,6 +7,8 @@ import logging
 import os
 import random
 import threading
+import time
+from collections.abc import Callable
 from typing import NamedTuple
 
 from factskill.audio import playable_audio
@@ -17,6 +19,7 @@ from factskill.exceptions import DeckError, ManifestError
 from factskill.locales import locales_of, resolve_locale
 from factskill.manifest import EMPTY_MANIFEST, Manifest, loads_manifest
 from factskill.prompts import Prompts, parse_prompts
+from factskill.remote import MANIFEST_PATH, Fetch, PublishedContent, deck_path, https_fetch
 from factskill.speech import AudioClip
 
 logger = logging.getLogger(__name__)
@@ -84,6 +87,8 @@ class ContentStore:
         *,
         content_dir: StrPath = CONTENT_DIR,
         rng: random.Random | None = None,
+        fetch: Fetch = https_fetch,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._settings = settings
         self._content_dir = content_dir
@@ -93,6 +98,16 @@ class ContentStore:
         self._manifest: Manifest | None = None
         self._locales: dict[str, LocaleContent] = {}
         self._languages: dict[str, tuple[Deck, Prompts]] = {}
+        self._published = (
+            PublishedContent(
+                settings.content_base_url,
+                settings.content_refresh_seconds,
+                fetch=fetch,
+                clock=clock,
+            )
+            if settings.content_base_url
+            else None
+        )
 
     @property
     def manifest(self) -> Manifest:
@@ -105,16 +120,17 @@ class ContentStore:
     def for_locale(self, locale: object) -> LocaleContent:
         """Return the content of the supported locale closest to `locale`."""
         resolved = resolve_locale(locale)
+        language = LOCALE_LANGUAGE[resolved]
+        if self._published is not None and self._published.due():
+            with self._lock:
+                self._refresh(self._published, languages=(*self._languages, language))
         cached = self._locales.get(resolved)
         if cached is not None:
             return cached
         with self._lock:
-            language = LOCALE_LANGUAGE[resolved]
-            if language not in self._languages:
-                self._languages[language] = (
-                    load_deck(self._content_dir, language),
-                    load_prompts(self._content_dir, language),
-                )
+            if language not in self._languages and self._published is not None:
+                self._refresh(self._published, languages=(language,), manifest=False)
+            self._load_language(language)
             deck, prompts = self._languages[language]
             audio = playable_audio(
                 deck,
@@ -126,3 +142,48 @@ class ContentStore:
             content = LocaleContent(resolved, deck, prompts, audio)
             self._locales[resolved] = content
             return content
+
+    def _load_language(self, language: str) -> None:
+        if language not in self._languages:
+            self._languages[language] = (
+                load_deck(self._content_dir, language),
+                load_prompts(self._content_dir, language),
+            )
+
+    def _refresh(
+        self, published: PublishedContent, *, languages: tuple[str, ...], manifest: bool = True
+    ) -> None:
+        """Adopt newly published decks (and manifest); keep what is in use on any problem."""
+        changed = False
+        manifest_file = published.file(MANIFEST_PATH)
+        body = manifest_file.fetch(published.fetch) if manifest else None
+        if body is not None:
+            try:
+                self._manifest = loads_manifest(body, source=manifest_file.url)
+                changed = True
+            except ManifestError as exc:
+                manifest_file.reject(str(exc))
+        for language in dict.fromkeys(languages):
+            self._load_language(language)
+            prompts = self._languages[language][1]
+            deck_file = published.file(deck_path(language))
+            body = deck_file.fetch(published.fetch)
+            if body is None:
+                continue
+            locales = locales_of(language)
+            try:
+                data = json.loads(body)
+                deck = parse_deck(data, source=deck_file.url, locales=locales)
+                if deck.language != language:
+                    raise DeckError(f"{deck_file.url}: is a deck of {deck.language!r}")
+            except ValueError as exc:
+                deck_file.reject(f"{deck_file.url}: not valid JSON ({exc})")
+                continue
+            except DeckError as exc:
+                deck_file.reject(str(exc))
+                continue
+            self._languages[language] = (deck, prompts)
+            changed = True
+        if changed:
+            logger.info("adopted newly published content from %s", published.base_url)
+            self._locales.clear()
