@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import threading
@@ -12,9 +13,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from factskill.deck import Deck
+from factskill.deck import Deck, deck_to_json
 from factskill.exceptions import FactSkillError
 from factskill.manifest import AudioEntry
+from factskill.remote import deck_path
 from scripts.audio.constants import POLLY_USD_PER_MILLION
 from scripts.audio.engines import Engine, RateLimiter
 from scripts.audio.exceptions import PipelineError
@@ -41,6 +43,7 @@ class Summary:
     estimated_usd: float = 0.0
     seconds: float = 0.0
     manifest_written: bool = False
+    decks_published: int = 0
     per_locale: dict[str, dict[str, int]] = field(default_factory=dict)
     error: str | None = None
 
@@ -155,6 +158,13 @@ def _run(
     if manifest.locales != current.manifest.locales or current.etag is None:
         target.write_manifest(manifest, expected=current.etag)
         summary.manifest_written = True
+    # The decks the skill polls (CONTENT_BASE_URL), after the manifest: a run that failed before
+    # this point left the published deck as it was. A deck newer than its manifest is harmless:
+    # the skill never plays an entry whose text hash does not match.
+    for language, deck in {d.language: d for d in decks.values()}.items():
+        data = json.dumps(deck_to_json(deck), ensure_ascii=False, indent=1).encode("utf-8")
+        if target.publish_file(deck_path(language), data):
+            summary.decks_published += 1
     if options.prune:
         referenced = {e.key for facts in manifest.locales.values() for e in facts.values()}
         orphans = sorted(target.list_audio() - referenced)

@@ -7,6 +7,7 @@ Both hold the same layout under their public root: ``audio/<locale>/<hash>.mp3``
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import tempfile
@@ -45,6 +46,8 @@ class Target(Protocol):
     def describe(self) -> str: ...
 
     def list_audio(self) -> set[str]: ...
+
+    def publish_file(self, path: str, data: bytes) -> bool: ...
 
     def read_manifest(self) -> PublishedManifest: ...
 
@@ -101,6 +104,14 @@ class DirectoryTarget:
     def put_audio(self, key: str, data: bytes, *, duration: float) -> None:
         self._atomic_write(self.root / key, data)
 
+    def publish_file(self, path: str, data: bytes) -> bool:
+        """Write a content file (a deck) unless it is already there, byte for byte."""
+        target = self.root / path
+        if target.is_file() and target.read_bytes() == data:
+            return False
+        self._atomic_write(target, data)
+        return True
+
     def audio_duration(self, key: str) -> float:
         return check_alexa_mp3((self.root / key).read_bytes(), where=key)
 
@@ -124,6 +135,7 @@ class S3Target:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
+        self._etags: dict[str, str] = {}  # what the last listing saw, by relative key
 
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
@@ -132,13 +144,28 @@ class S3Target:
         return self.prefix + relative
 
     def list_audio(self) -> set[str]:
-        """One ListObjectsV2 per page of the audio prefix, instead of a HEAD per object."""
-        keys: set[str] = set()
+        """One ListObjectsV2 per page of the public prefix, instead of a HEAD per object."""
+        self._etags = {}
         paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(AUDIO_DIR + "/")):
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
             for item in page.get("Contents", []):
-                keys.add(item["Key"][len(self.prefix) :])
-        return keys
+                self._etags[item["Key"][len(self.prefix) :]] = item.get("ETag", "")
+        return {key for key in self._etags if key.startswith(AUDIO_DIR + "/")}
+
+    def publish_file(self, path: str, data: bytes) -> bool:
+        """Upload a content file (a deck) unless the listing saw the same bytes (its MD5 ETag)."""
+        digest = '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"'
+        if self._etags.get(path) == digest:
+            return False
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=self._key(path),
+            Body=data,
+            ContentType="application/json",
+            CacheControl=MANIFEST_CACHE_CONTROL,
+        )
+        self._etags[path] = digest
+        return True
 
     def read_manifest(self) -> PublishedManifest:
         from botocore.exceptions import ClientError

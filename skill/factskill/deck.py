@@ -47,6 +47,15 @@ class Deck:
         return self._all_ids if topic is None else self._by_topic.get(topic, ())
 
 
+def deck_to_json(deck: Deck) -> dict[str, object]:
+    """Return the deck in its file format (what parse_deck reads), for publishing."""
+    return {
+        "language": deck.language,
+        "topics": dict(deck.topics),
+        "facts": [{"id": f.id, "topic": f.topic, "text": f.text} for f in deck.facts],
+    }
+
+
 def billed_characters(text: str) -> int:
     """Return the characters Polly bills for plain `text` (every character counts)."""
     return len(text)

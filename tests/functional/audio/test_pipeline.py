@@ -19,15 +19,18 @@ from tests.conftest import BUCKET
 PREFIX = "public/"
 
 
-def deck(*texts: str) -> Deck:
+def deck(*texts: str, language: str = "en") -> Deck:
     return Deck(
-        language="en",
+        language=language,
         topics={"t": "T"},
         facts=tuple(Fact(f"f-{i}", "t", text) for i, text in enumerate(texts, 1)),
     )
 
 
-DECKS = {"en-US": deck("One & one.", "Two.", "Three."), "de-DE": deck("Eins.", "Zwei.")}
+DECKS = {
+    "en-US": deck("One & one.", "Two.", "Three."),
+    "de-DE": deck("Eins.", "Zwei.", language="de"),
+}
 
 
 def published_entries(target: Target) -> dict[tuple[str, str], Any]:
@@ -97,7 +100,7 @@ def test_changing_one_fact_resynthesizes_exactly_one_file(target: Target) -> Non
 
 def test_removed_fact_leaves_the_manifest(target: Target) -> None:
     run(ToneEngine(), target)
-    run(ToneEngine(), target, {**DECKS, "de-DE": deck("Eins.")})
+    run(ToneEngine(), target, {**DECKS, "de-DE": deck("Eins.", language="de")})
     assert ("de-DE", "f-2") not in published_entries(target)
 
 
@@ -151,7 +154,7 @@ def test_dry_run_changes_nothing(target: Target) -> None:
 
 def test_prune_deletes_only_unreferenced_audio(target: Target) -> None:
     run(ToneEngine(), target)
-    run(ToneEngine(), target, {**DECKS, "de-DE": deck("Eins!", "Zwei.")})
+    run(ToneEngine(), target, {**DECKS, "de-DE": deck("Eins!", "Zwei.", language="de")})
     orphans = target.list_audio() - {e.key for e in published_entries(target).values()}
     assert len(orphans) == 1
     refused = run(ToneEngine(), target, prune=True, confirm_prune=lambda keys: False)
@@ -159,7 +162,7 @@ def test_prune_deletes_only_unreferenced_audio(target: Target) -> None:
     summary = run(
         ToneEngine(),
         target,
-        {**DECKS, "de-DE": deck("Eins!", "Zwei.")},
+        {**DECKS, "de-DE": deck("Eins!", "Zwei.", language="de")},
         prune=True,
         confirm_prune=lambda keys: True,
     )
@@ -194,12 +197,15 @@ def test_s3_uploads_are_public_audio_without_acls(
 ) -> None:
     run(ToneEngine(), S3Target(s3_client, bucket, prefix=PREFIX))
     puts = [params for name, params in s3_calls if name == "PutObject"]
-    assert len(puts) == 6  # 5 MP3s and the manifest, last
-    assert puts[-1]["Key"] == PREFIX + MANIFEST_NAME and puts[-1]["IfNoneMatch"] == "*"
+    assert len(puts) == 8  # 5 MP3s, the manifest, then the two decks
+    manifest, decks = puts[-3], puts[-2:]
+    assert manifest["Key"] == PREFIX + MANIFEST_NAME and manifest["IfNoneMatch"] == "*"
+    assert sorted(d["Key"] for d in decks) == [PREFIX + "decks/de.json", PREFIX + "decks/en.json"]
+    assert {d["ContentType"] for d in decks} == {"application/json"}
     for name, params in s3_calls:
         assert "ACL" not in params, f"{name} sent an ACL"
         assert not any(k.startswith("Grant") for k in params), f"{name} sent a grant"
-    for params in puts[:-1]:
+    for params in puts[:-3]:
         assert params["Key"].startswith(PREFIX + "audio/")
         assert params["ContentType"] == "audio/mpeg"
         assert params["CacheControl"] == CACHE_CONTROL
@@ -238,3 +244,30 @@ def test_directory_target_writes_manifest_atomically(tmp_path: Path) -> None:
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert leftovers == []
     assert (tmp_path / MANIFEST_NAME).stat().st_mode & 0o644 == 0o644
+
+
+def test_published_deck_is_what_the_skill_parses(target: Target) -> None:
+    import json
+
+    from factskill.deck import parse_deck
+
+    summary = run(ToneEngine(), target)
+    assert summary.decks_published == 2
+    if isinstance(target, DirectoryTarget):
+        data = (target.root / "decks" / "en.json").read_bytes()
+    else:
+        data = target.client.get_object(Bucket=BUCKET, Key=PREFIX + "decks/en.json")["Body"].read()
+    deck = parse_deck(json.loads(data), source="published", locales=("en-US",))
+    assert deck.facts == DECKS["en-US"].facts
+    assert run(ToneEngine(), target).decks_published == 0  # unchanged: not uploaded again
+
+
+def test_failed_run_leaves_the_published_deck_as_it_was(target: Target) -> None:
+    run(ToneEngine(), target)
+    before = target.read_manifest()
+    changed = {**DECKS, "en-US": deck("One & one.", "Two, changed.", "Three, changed.")}
+    summary = run(ToneEngine(fail_on=lambda text: text == "Three, changed."), target, changed)
+    assert summary.error and summary.decks_published == 0
+    assert target.read_manifest() == before
+    if isinstance(target, DirectoryTarget):
+        assert b"Two, changed." not in (target.root / "decks" / "en.json").read_bytes()
