@@ -25,6 +25,10 @@ class SkillIdMismatchError(Exception):
     """The request comes from a skill other than SKILL_ID: rejected, never answered."""
 
 
+class EnvelopeError(Exception):
+    """The SDK could not read the envelope (raised only when asked to be strict)."""
+
+
 @functools.cache
 def _skill() -> tuple[LambdaHandler, str | None]:
     from factskill.config import get_settings
@@ -59,15 +63,23 @@ def check_skill_id(event: Any, skill_id: str | None) -> None:
         )
 
 
-def handler(event: Any, context: Any) -> dict[str, Any]:
-    """Answer one Alexa request. Never raises, except to reject another skill's request."""
+def answer(event: Any, context: Any, *, strict: bool = False) -> dict[str, Any]:
+    """Answer one Alexa request; an envelope the SDK cannot read gets a fixed valid response,
+    or, when `strict` (the HTTP server, which answers it with a 400), an EnvelopeError."""
     skill_handler, skill_id = _skill()
     check_skill_id(event, skill_id)
     try:
         return skill_handler(event, context)
-    except Exception:
+    except Exception as exc:
         # The SDK failed before or after the handlers (an envelope it cannot deserialize).
+        if strict:
+            raise EnvelopeError(f"the SDK cannot read this envelope: {exc}") from exc
         logger.exception("request could not be dispatched; answering with a fixed response")
         from factskill.fallback import fallback_response
 
         return fallback_response(event)
+
+
+def handler(event: Any, context: Any) -> dict[str, Any]:
+    """Lambda entry point. Never raises, except to reject another skill's request."""
+    return answer(event, context)

@@ -1,0 +1,126 @@
+"""Serve the skill over HTTP: POST the request envelope, get the response envelope.
+
+    python scripts/serve.py [--host 127.0.0.1] [--port 3000] [--workers 2] [--no-verify]
+
+Behind a TLS terminator or a tunnel (Alexa only calls HTTPS endpoints), with Alexa's request
+verification on. The server is gunicorn: a pre-fork server, so the skill's CPU-bound work runs
+on every core (one Python process per worker), with threads for slow clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import os
+import socket
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from scripts.localdev.verify import CertificateCache, RequestVerifier
+from scripts.localdev.webapp import SkillApp
+
+logger = logging.getLogger("serve")
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and names that resolve only to loopback addresses."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+
+
+def make_app(*, verify: bool) -> SkillApp:
+    """The skill's WSGI app; the Alexa handler loads lazily in each worker."""
+    from factskill.app import answer
+
+    def strict(envelope: dict[str, Any]) -> dict[str, Any]:
+        return answer(envelope, None, strict=True)
+
+    return SkillApp(strict, RequestVerifier(cache=CertificateCache()) if verify else None)
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app_factory: Callable[[], Any], options: dict[str, Any]) -> None:
+        self._factory = app_factory
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self._factory()
+
+
+def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "bind": f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}",
+        "workers": args.workers,
+        "worker_class": "gthread",
+        "threads": args.threads,
+        "timeout": 30,
+        "graceful_timeout": 5,
+        "keepalive": 5,
+        "accesslog": "-" if args.access_log else None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "limit_request_line": 4094,
+        "limit_request_fields": 50,
+        "preload_app": False,
+    }
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="serve.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument("--port", type=int, default=3000, help="port (default 3000)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="processes (default: one per core)"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")
+    parser.add_argument(
+        "--no-verify", action="store_true", help="skip Alexa request verification (loopback only)"
+    )
+    parser.add_argument("--access-log", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+    if args.no_verify and not is_loopback(args.host):
+        parser.error(
+            f"--no-verify is refused on {args.host}: only on a loopback address such as 127.0.0.1"
+        )
+    if not 0 < args.port < 65536 or args.workers < 1 or args.threads < 1:
+        parser.error("--port, --workers and --threads must be positive (port below 65536)")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.no_verify:
+        logger.warning("Alexa request verification is OFF: for local testing on %s only", args.host)
+    logger.info(
+        "serving the skill on http://%s:%d/ (verification %s)",
+        args.host,
+        args.port,
+        "off" if args.no_verify else "on",
+    )
+    _Gunicorn(lambda: make_app(verify=not args.no_verify), gunicorn_options(args)).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
