@@ -15,8 +15,9 @@ from scripts.audio.plan import Voice
 from scripts.audio.postprocess import AudioSegment, ffmpeg
 
 
+@functools.cache
 def tone(ms: int = 800, *, silence_ms: int = 300, rate: int = 22050) -> AudioSegment:
-    """A tone with silence around it, like a TTS engine returns."""
+    """A tone with silence around it, like a TTS engine returns (segments are immutable)."""
     quiet = AudioSegment.silent(duration=silence_ms, frame_rate=rate)
     beep = Sine(440, sample_rate=rate).to_audio_segment(duration=ms, volume=-12.0).set_channels(1)
     return quiet + beep + quiet

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,7 @@ from scripts.audio.constants import POLLY_USD_PER_MILLION
 from scripts.audio.engines import Engine, RateLimiter
 from scripts.audio.exceptions import PipelineError
 from scripts.audio.plan import Job, Plan, entry_for, make_jobs, merge_manifest, plan_jobs
-from scripts.audio.postprocess import to_alexa_mp3
+from scripts.audio.postprocess import AudioSegment, to_alexa_mp3
 from scripts.audio.publish import Target
 from scripts.audio.validate import check_alexa_mp3
 
@@ -91,17 +92,76 @@ def estimate_usd(plan: Plan) -> float:
     )
 
 
-def _produce(job: Job, engine: Engine, target: Target, limiter: RateLimiter) -> AudioEntry:
-    limiter.wait()
-    try:
-        audio = to_alexa_mp3(engine.synthesize(job.text, job.voice))
-        duration = check_alexa_mp3(audio, where=job.where)
-        target.put_audio(job.key, audio, duration=duration)
-    except PipelineError as exc:
-        raise PipelineError(f"{job.where}: {exc}") from exc
-    except Exception as exc:  # network, throttling beyond retries, SDK errors
-        raise PipelineError(f"{job.where}: {type(exc).__name__}: {exc}") from exc
-    return entry_for(job, duration)
+def _named(job: Job, exc: Exception) -> PipelineError:
+    if isinstance(exc, PipelineError):
+        return PipelineError(f"{job.where}: {exc}")
+    # network, throttling beyond retries, SDK errors
+    return PipelineError(f"{job.where}: {type(exc).__name__}: {exc}")
+
+
+class _Skipped(Exception):
+    """A job not started because another one failed."""
+
+
+class _Stages:
+    """Two stages: TTS calls (I/O-bound: `workers` at once, rate-limited per engine) feed
+    post-processing, validation and upload (CPU-bound: a few threads per core, their ffmpeg
+    processes run in parallel). A semaphore bounds the audio waiting in memory between them."""
+
+    def __init__(self, engine: Engine, target: Target, *, workers: int, post_workers: int) -> None:
+        self.engine, self.target = engine, target
+        self.tts = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tts")
+        self.post = ThreadPoolExecutor(max_workers=post_workers, thread_name_prefix="post")
+        self.in_memory = threading.BoundedSemaphore(workers + 2 * post_workers)
+        self.stopping = threading.Event()
+
+    def __enter__(self) -> _Stages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.tts.shutdown(wait=True, cancel_futures=True)
+        self.post.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, job: Job, limiter: RateLimiter) -> Future[AudioEntry]:
+        result: Future[AudioEntry] = Future()
+
+        def speak() -> AudioSegment:
+            if self.stopping.is_set():
+                raise _Skipped(job.where)
+            self.in_memory.acquire()
+            try:
+                limiter.wait()
+                return self.engine.synthesize(job.text, job.voice)
+            except BaseException:
+                self.in_memory.release()
+                raise
+
+        def finish(segment: AudioSegment) -> AudioEntry:
+            try:
+                audio = to_alexa_mp3(segment)
+                duration = check_alexa_mp3(audio, where=job.where)
+                self.target.put_audio(job.key, audio, duration=duration)
+                return entry_for(job, duration)
+            finally:
+                self.in_memory.release()
+
+        def spoken(future: Future[AudioSegment]) -> None:
+            error = future.exception()
+            if error is not None:
+                result.set_exception(error if isinstance(error, _Skipped) else _named(job, error))  # type: ignore[arg-type]
+                return
+            self.post.submit(finish, future.result()).add_done_callback(finished)
+
+        def finished(future: Future[AudioEntry]) -> None:
+            error = future.exception()
+            if error is not None:
+                result.set_exception(_named(job, error))  # type: ignore[arg-type]
+            else:
+                result.set_result(future.result())
+
+        self.tts.submit(speak).add_done_callback(spoken)
+        return result
 
 
 def build(
@@ -173,7 +233,7 @@ def _run(
             summary.pruned = len(orphans)
 
 
-def _synthesize_all(  # noqa: PLR0917
+def _synthesize_all(  # noqa: PLR0917 - internal helper, all required
     jobs: Sequence[Job],
     engine: Engine,
     target: Target,
@@ -185,31 +245,23 @@ def _synthesize_all(  # noqa: PLR0917
     for job in jobs:
         limiters.setdefault(job.voice.variant, RateLimiter(engine.max_tps(job.voice)))
     progress = _Progress(len(jobs))
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures: dict[Future[AudioEntry], Job] = {
-            pool.submit(_produce, job, engine, target, limiters[job.voice.variant]): job
-            for job in jobs
-        }
-        pending = set(futures)
-        first_error: BaseException | None = None
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in done:
-                if future.cancelled():
-                    continue
-                error = future.exception()
-                if error is None:
-                    job = futures[future]
-                    entries[(job.locale, job.fact_id)] = future.result()
-                    summary.synthesized += 1
-                    summary.uploaded += 1
-                    progress.step()
-                else:
-                    summary.failed += 1
-                    first_error = first_error or error
-            if first_error is not None:
-                for future in pending:
-                    future.cancel()  # stop starting new work; running jobs finish and are kept
+    first_error: BaseException | None = None
+    post_workers = 2 * (os.cpu_count() or 1)  # ffmpeg on every core, and a spare during writes
+    with _Stages(engine, target, workers=max(1, workers), post_workers=post_workers) as stages:
+        futures = {stages.submit(job, limiters[job.voice.variant]): job for job in jobs}
+        for future in as_completed(futures):
+            error = future.exception()
+            if error is None:
+                job = futures[future]
+                entries[(job.locale, job.fact_id)] = future.result()
+                summary.synthesized += 1
+                summary.uploaded += 1
+                progress.step()
+            elif not isinstance(error, _Skipped):
+                summary.failed += 1
+                if first_error is None:
+                    first_error = error
+                    stages.stopping.set()  # start nothing new; running jobs finish and are kept
     if first_error is not None:
         raise PipelineError(
             f"{first_error}; the published manifest is unchanged: fix it and re-run "

@@ -1,19 +1,21 @@
 """Post-processing with pydub and ffmpeg (from the imageio-ffmpeg wheel): Alexa's exact MP3 format.
 
-Loudness is normalized in two linear passes instead of ffmpeg's `loudnorm` filter, which
-resamples to 192 kHz and cost three times as much CPU per file (see `make bench`):
-1. ffmpeg's `ebur128` filter measures integrated loudness (EBU R128 / ITU-R BS.1770) and peak;
+Loudness is normalized linearly instead of with ffmpeg's `loudnorm` filter, which resamples
+to 192 kHz and costs three times the CPU per file (see `make bench`):
+1. pyloudnorm measures integrated loudness (ITU-R BS.1770-4, as EBU R128) in-process, and numpy
+   the sample peak: no second ffmpeg process per file;
 2. one gain brings the file to LOUDNESS_LUFS, capped so the peak stays under the ceiling,
-   applied in the same ffmpeg run that encodes MPEG-2 Layer III, 48 kbps CBR, 24 kHz.
+   applied in the single ffmpeg run that encodes MPEG-2 Layer III, 48 kbps CBR, 24 kHz.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-import re
+import math
 import subprocess
 import warnings
+from typing import Any
 
 with warnings.catch_warnings():
     # pydub looks for ffmpeg on PATH at import; ours comes from the imageio-ffmpeg wheel instead.
@@ -42,8 +44,6 @@ __all__ = [
     "trim_silence",
 ]
 
-_INTEGRATED = re.compile(rb"I:\s+(-?[\d.]+|-inf) LUFS")
-_PEAK = re.compile(rb"Peak:\s+(-?[\d.]+|-inf) dBFS")
 # Below this, ebur128's gate found no speech: the clip is too short or too quiet to measure.
 _UNMEASURABLE_LUFS = -69.0
 
@@ -106,19 +106,28 @@ def trim_silence(segment: AudioSegment) -> AudioSegment:
     return segment[start:end]
 
 
+@functools.cache
+def _meter(rate: int) -> Any:
+    import pyloudnorm
+
+    return pyloudnorm.Meter(rate)  # ITU-R BS.1770-4: K-weighting, 400 ms blocks, gating
+
+
 def measure_loudness(segment: AudioSegment) -> tuple[float, float]:
-    """Return (integrated loudness in LUFS, sample peak in dBFS) as ffmpeg's ebur128 measures it."""
-    report = _run_ffmpeg(
-        segment, ["-af", "ebur128=peak=sample:framelog=quiet", "-f", "null", "-"]
-    ).stderr
-    loudness, peak = _INTEGRATED.findall(report), _PEAK.findall(report)
-    if not loudness or not peak:
-        raise SynthesisError("ffmpeg's ebur128 filter printed no loudness summary")
+    """Return (integrated loudness in LUFS, sample peak in dBFS), measured in-process."""
+    import numpy as np
 
-    def number(raw: bytes) -> float:
-        return float("-inf") if raw == b"-inf" else float(raw)
-
-    return number(loudness[-1]), number(peak[-1])
+    full_scale = float(1 << (8 * segment.sample_width - 1))
+    samples = np.frombuffer(segment.raw_data, dtype=f"<i{segment.sample_width}") / full_scale
+    if segment.channels > 1:
+        samples = samples.reshape(-1, segment.channels)
+    top = float(np.max(np.abs(samples))) if samples.size else 0.0
+    peak = 20 * math.log10(top) if top > 0 else float("-inf")
+    try:
+        loudness = float(_meter(segment.frame_rate).integrated_loudness(samples))
+    except ValueError:  # shorter than one 400 ms block: nothing to measure
+        loudness = float("-inf")
+    return loudness, peak
 
 
 def normalizing_gain(loudness: float, peak: float) -> float:
