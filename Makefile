@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: help venv test lint typecheck unit bench demo serve chat clean validate build
 
 help:
-	@echo "make demo | test | bench | serve | chat | lint | clean"
+	@echo "make demo | test | bench | serve [VERIFY=1] | chat [URL=...] | build | validate | clean"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -36,6 +36,14 @@ bench: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
+
+# The local stack, kept up until Ctrl-C. VERIFY=1 turns Alexa request verification on (tunnels).
+serve: $(STAMP)
+	$(BIN)/python scripts/stack.py $(if $(VERIFY),--verify) $(if $(PORT),--port $(PORT))
+
+# Type what you would say. URL=http://127.0.0.1:3000/ talks to `make serve`; ARGS for more.
+chat: $(STAMP)
+	$(BIN)/python scripts/chat.py $(if $(URL),--url $(URL)) $(ARGS)
 
 validate: $(STAMP)
 	SAM_CLI_TELEMETRY=0 $(BIN)/sam validate --lint

@@ -1,132 +1,99 @@
-"""Run a scripted conversation through the real Lambda handler, in-process, and print it.
+"""The whole local stack, end to end, with no AWS account: `make demo`.
 
-Usage: python scripts/demo.py [--locale en-US ...]
+Starts an S3-compatible server (moto, HTTPS) with the audio bucket as template.yaml declares it,
+builds the audio with espeak-ng into it, starts the skill's endpoint, talks to it over HTTP with
+the text simulator in two locales, checks that every audio URL serves a valid Alexa MP3, and
+stops everything, on success, failure and Ctrl-C.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-import uuid
-import xml.etree.ElementTree as ET
+import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
 
-from factskill.app import handler
+from scripts.localdev.stack import REPO_ROOT, StackError, local_stack
+from scripts.simulator.audiocheck import AudioVerdict, check_audio_url
+from scripts.simulator.dialog import load_dialog, run_dialog
+from scripts.simulator.exceptions import DialogError, TransportError
+from scripts.simulator.session import Conversation
+from scripts.simulator.transport import HttpTransport
 
-# (what the user says, the request it becomes)
-Turn = tuple[str, dict[str, Any]]
+logger = logging.getLogger("demo")
 
-
-def intent(name: str, topic: tuple[str, str] | None = None) -> dict[str, Any]:
-    slots: dict[str, Any] = {}
-    if topic is not None:
-        spoken, topic_id = topic
-        slots["topic"] = {
-            "name": "topic",
-            "value": spoken,
-            "resolutions": {
-                "resolutionsPerAuthority": [
-                    {
-                        "authority": "amzn1.er-authority.echo-sdk.demo.TopicType",
-                        "status": {"code": "ER_SUCCESS_MATCH"},
-                        "values": [{"value": {"name": spoken, "id": topic_id}}],
-                    }
-                ]
-            },
-        }
-    return {"type": "IntentRequest", "intent": {"name": name, "slots": slots}}
+DIALOGS = (REPO_ROOT / "tests/dialogs/en_us_tour.yaml", REPO_ROOT / "tests/dialogs/de_de.yaml")
+APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
 
-SCRIPT: Sequence[Turn] = (
-    ("open serverless facts", {"type": "LaunchRequest"}),
-    ("yes", intent("AMAZON.YesIntent")),
-    ("repeat that", intent("AMAZON.RepeatIntent")),
-    ("what topics do you know", intent("ListTopicsIntent")),
-    ("a fact about pricing", intent("GetNewFactIntent", ("pricing", "pricing"))),
-    ("next", intent("AMAZON.NextIntent")),
-    ("help", intent("AMAZON.HelpIntent")),
-    ("no", intent("AMAZON.NoIntent")),
-)
+class AudioLog:
+    """Check each audio URL the skill plays, and remember every verdict."""
+
+    def __init__(self) -> None:
+        self.verdicts: dict[str, AudioVerdict] = {}
+
+    def __call__(self, url: str) -> AudioVerdict:
+        verdict = check_audio_url(url)
+        self.verdicts[url] = verdict
+        return verdict
 
 
-def envelope(
-    request: dict[str, Any], *, locale: str, attributes: dict[str, Any], new: bool
-) -> dict[str, Any]:
-    app = {"applicationId": "amzn1.ask.skill.demo"}
-    user = {"userId": "amzn1.ask.account.demo"}
-    return {
-        "version": "1.0",
-        "session": {
-            "new": new,
-            "sessionId": "demo-session",
-            "application": app,
-            "user": user,
-            "attributes": attributes,
-        },
-        "context": {
-            "System": {
-                "application": app,
-                "user": user,
-                "device": {"deviceId": "demo", "supportedInterfaces": {}},
-            }
-        },
-        "request": {
-            **request,
-            "requestId": f"demo.{uuid.uuid4()}",
-            "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "locale": locale,
-        },
-    }
-
-
-def spoken(ssml: str) -> str:
-    """Render SSML for a reader: text as is, each <audio> as [audio URL]."""
-    root = ET.fromstring(ssml)  # noqa: S314 - SSML our own skill produced
-    parts = [root.text or ""]
-    for child in root:
-        parts.append(
-            f"[audio {child.attrib.get('src')}]"
-            if child.tag == "audio"
-            else "".join(child.itertext())
-        )
-        parts.append(child.tail or "")
-    return " ".join("".join(parts).split())
-
-
-def run(locale: str) -> int:
-    attributes: dict[str, Any] = {}
-    print(f"--- {locale} ---")
-    for number, (utterance, request) in enumerate(SCRIPT):
-        response = handler(
-            envelope(request, locale=locale, attributes=attributes, new=number == 0), None
-        )
-        body = response["response"]
-        attributes = response.get("sessionAttributes") or {}
-        print(f"  user : {utterance}")
-        print(f"  alexa: {spoken(body['outputSpeech']['ssml'])}")
-        if body.get("card"):
-            print(f"  card : {body['card']['title']}: {body['card']['content']}")
-        if body.get("shouldEndSession"):
-            print("  (session ended)")
-            return 0
-    print("  (script ended with the session open)", file=sys.stderr)
-    return 1
+def talk(endpoint: str, dialog_path: Path, audio: AudioLog) -> str | None:
+    """Play one dialog over HTTP; return the first problem, or None."""
+    dialog = load_dialog(dialog_path)
+    print(f"\n=== {dialog.locale}: {dialog_path.name} over HTTP at {endpoint}")
+    conversation = Conversation(
+        dialog.locale, HttpTransport(endpoint), application_id=APPLICATION_ID, check_audio=audio
+    )
+    before = len(audio.verdicts)
+    problem = run_dialog(dialog, conversation)
+    if problem is None and len(audio.verdicts) == before:
+        problem = f"{dialog_path.name}: the skill played no audio in {dialog.locale}"
+    return problem
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--locale", action="append", help="locale to run (repeatable; default en-US)"
-    )
+    parser = argparse.ArgumentParser(prog="demo.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what every part does")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    status = 0
-    for locale in args.locale or ["en-US", "de-DE"]:
-        status |= run(locale)
-    return status
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    started = time.monotonic()
+    audio = AudioLog()
+    problems: list[str] = []
+    dialogs = [load_dialog(path) for path in DIALOGS]
+    print("starting the local stack: S3 (moto, HTTPS), espeak-ng audio, the skill endpoint...")
+    try:
+        with local_stack([d.locale for d in dialogs]) as stack:
+            # The simulator's audio checks trust the stack's local CA, like the skill does.
+            os.environ["SSL_CERT_FILE"] = str(stack.ca)
+            print(f"skill endpoint {stack.endpoint}, audio at {stack.public_url}")
+            for path in DIALOGS:
+                problem = talk(stack.endpoint, path, audio)
+                if problem:
+                    problems.append(problem)
+    except KeyboardInterrupt:
+        print("\ninterrupted: the stack is stopped", file=sys.stderr)
+        return 130
+    except (StackError, DialogError, TransportError) as exc:
+        print(f"demo: {exc}", file=sys.stderr)
+        return 1
+    bad = {url: v for url, v in audio.verdicts.items() if not v.ok}
+    print(
+        f"\n{len(audio.verdicts)} audio URLs played, {len(audio.verdicts) - len(bad)} valid Alexa MP3s"
+    )
+    for url, verdict in audio.verdicts.items():
+        print(f"  {'ok ' if verdict.ok else 'BAD'} {url} {verdict.detail}")
+    problems += [f"{url}: {v.detail}" for url, v in bad.items()]
+    print(f"stack stopped; {time.monotonic() - started:.0f} s in all")
+    for problem in problems:
+        print(f"demo: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,15 @@ def normalize(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
+def _has_open_slot(sample: str) -> bool:
+    """Return True when `sample` may fill its slots with words that are no slot value.
+
+    A sample that is nothing but slots ("{topic}") would then take every utterance as an
+    unknown value; Alexa sends such out-of-domain utterances to AMAZON.FallbackIntent instead.
+    """
+    return bool(_SLOT.search(sample)) and bool(_SLOT.sub("", sample).strip())
+
+
 @dataclass(frozen=True, slots=True)
 class SlotValue:
     id: str
@@ -107,7 +116,7 @@ class InteractionModel:
             for open_slots in (False, True):  # known values first, then any words (NO_MATCH)
                 for intent in self.intents.values():
                     for sample in intent.samples:
-                        if open_slots and not _SLOT.search(sample):
+                        if open_slots and not _has_open_slot(sample):
                             continue
                         self._compiled.append(
                             (

@@ -1,0 +1,55 @@
+"""`make demo`: the local stack end to end, and nothing left running afterwards."""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+import pytest
+
+from scripts import demo
+
+pytestmark = pytest.mark.slow
+
+
+def endpoint_port(output: str) -> int:
+    found = re.search(r"skill endpoint http://127\.0\.0\.1:(\d+)/", output)
+    assert found, output
+    return int(found.group(1))
+
+
+def is_listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_demo_talks_over_http_plays_valid_audio_and_stops(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", "")  # demo.main() sets it; monkeypatch restores it
+    assert demo.main([]) == 0
+    out = capsys.readouterr().out
+    assert "=== en-US" in out and "=== de-DE" in out
+    played = re.search(r"(\d+) audio URLs played, (\d+) valid Alexa MP3s", out)
+    assert played and int(played.group(1)) >= 2 and played.group(1) == played.group(2)
+    assert re.search(
+        r"audio https://127\.0\.0\.1:\d+/serverless-facts-local/public/audio/de-DE/\w+\.mp3: ok",
+        out,
+    )
+    assert not is_listening(endpoint_port(out))
+
+
+def test_demo_failure_still_stops_everything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = tmp_path / "wrong.yaml"
+    dialog.write_text(
+        "locale: en-US\nturns:\n  - user: open serverless facts\n    expect: 'Not what it says'\n"
+    )
+    monkeypatch.setattr(demo, "DIALOGS", (dialog,))
+    monkeypatch.setenv("SSL_CERT_FILE", "")
+    assert demo.main([]) == 1
+    captured = capsys.readouterr()
+    assert "wrong.yaml: turn 1" in captured.err
+    assert not is_listening(endpoint_port(captured.out))
