@@ -31,7 +31,11 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# wrk (Debian's package) drives the endpoint benchmark; installed here when missing and possible.
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null 2>&1; } || \
+		echo "could not install wrk: the endpoint benchmark will be skipped"
 	$(BIN)/python -m tests.benchmarks
 
 demo: $(STAMP)

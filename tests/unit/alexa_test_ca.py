@@ -182,3 +182,17 @@ def sign(body: bytes, key: rsa.RSAPrivateKey | None = None) -> str:
     """Return the Signature-256 header value for `body`, signed with the leaf key by default."""
     signer = key or rsa_key("leaf")
     return base64.b64encode(signer.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode()
+
+
+def chain_valid_at(when: datetime) -> tuple[x509.Certificate, bytes]:
+    """Return (root, PEM chain) with a leaf valid a day either side of `when` (benchmarks use now)."""
+    root_key, inter_key = rsa_key("root"), rsa_key("intermediate")
+    root = _ca_cert("Test Alexa Root CA", root_key)
+    inter = _ca_cert("Test Alexa Intermediate CA", inter_key, issuer=root, issuer_key=root_key)
+    leaf = _leaf_cert(
+        issuer=inter,
+        issuer_key=inter_key,
+        not_before=when - timedelta(days=1),
+        not_after=when + timedelta(days=1),
+    )
+    return root, pem(leaf, inter)
