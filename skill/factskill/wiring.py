@@ -1,20 +1,27 @@
-"""Wire the request handlers, in order, into an ASK SDK Lambda handler."""
+"""Wire the request handlers, in order, into an ASK SDK skill and a Lambda handler for it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_model import RequestEnvelope
 
 from factskill.content import ContentStore
 from factskill.handlers import CONTENT_HANDLERS, TRAILING_HANDLERS, CatchAllExceptionHandler
+from factskill.serializer import SkillSerializer
 
 LambdaHandler = Callable[[Any, Any], dict[str, Any]]
 
 
 def build_handler(store: ContentStore, *, skill_id: str | None) -> LambdaHandler:
-    """Return the SDK's Lambda handler over `store`; the SDK also checks `skill_id` when set."""
+    """Return a Lambda handler over `store`; the SDK also checks `skill_id` when set.
+
+    The same steps as SkillBuilder.lambda_handler() (deserialize, invoke, serialize), but the
+    skill is built once here, not again for every request as the SDK's wrapper does.
+    """
     builder = SkillBuilder()
     for handler_class in CONTENT_HANDLERS:
         builder.add_request_handler(handler_class(store))
@@ -22,4 +29,13 @@ def build_handler(store: ContentStore, *, skill_id: str | None) -> LambdaHandler
         builder.add_request_handler(trailing())
     builder.add_exception_handler(CatchAllExceptionHandler(store))
     builder.skill_id = skill_id  # type: ignore[assignment]  # the SDK annotates it as None
-    return builder.lambda_handler()
+    skill = builder.create()
+    serializer = SkillSerializer()
+
+    def handler(event: Any, context: Any) -> dict[str, Any]:
+        envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
+        response = serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+        assert isinstance(response, dict)
+        return response
+
+    return handler
