@@ -16,12 +16,8 @@ from factskill.serializer import SkillSerializer
 LambdaHandler = Callable[[Any, Any], dict[str, Any]]
 
 
-def build_handler(store: ContentStore, *, skill_id: str | None) -> LambdaHandler:
-    """Return a Lambda handler over `store`; the SDK also checks `skill_id` when set.
-
-    The same steps as SkillBuilder.lambda_handler() (deserialize, invoke, serialize), but the
-    skill is built once here, not again for every request as the SDK's wrapper does.
-    """
+def skill_builder(store: ContentStore, *, skill_id: str | None) -> SkillBuilder:
+    """Return an SDK SkillBuilder with the handlers, in dispatch order, over `store`."""
     builder = SkillBuilder()
     for handler_class in CONTENT_HANDLERS:
         builder.add_request_handler(handler_class(store))
@@ -29,7 +25,16 @@ def build_handler(store: ContentStore, *, skill_id: str | None) -> LambdaHandler
         builder.add_request_handler(trailing())
     builder.add_exception_handler(CatchAllExceptionHandler(store))
     builder.skill_id = skill_id  # type: ignore[assignment]  # the SDK annotates it as None
-    skill = builder.create()
+    return builder
+
+
+def build_handler(store: ContentStore, *, skill_id: str | None) -> LambdaHandler:
+    """Return a Lambda handler over `store`; the SDK also checks `skill_id` when set.
+
+    The same steps as SkillBuilder.lambda_handler() (deserialize, invoke, serialize), but the
+    skill is built once here, not again for every request as the SDK's wrapper does.
+    """
+    skill = skill_builder(store, skill_id=skill_id).create()
     serializer = SkillSerializer()
 
     def handler(event: Any, context: Any) -> dict[str, Any]:

@@ -8,16 +8,14 @@ from datetime import UTC, datetime
 
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope
 
 from factskill.apl import FACT_DOCUMENT
 from factskill.config import Settings
 from factskill.content import ContentStore
-from factskill.handlers import CONTENT_HANDLERS, TRAILING_HANDLERS, CatchAllExceptionHandler
 from factskill.prebuilt import Prebuilt
 from factskill.serializer import SkillSerializer
-from factskill.wiring import build_handler
+from factskill.wiring import build_handler, skill_builder
 from tests.conftest import event_names, load_event
 
 
@@ -64,14 +62,9 @@ def test_prebuilt_is_returned_as_is_and_other_data_walked() -> None:
 def test_responses_equal_the_sdks_own_lambda_handler(name: str) -> None:
     """Our wiring (skill built once, this serializer) answers exactly as SkillBuilder's would."""
     ours = build_handler(ContentStore(Settings(), rng=random.Random(5)), skill_id=None)
-    store = ContentStore(Settings(), rng=random.Random(5))
-    builder = SkillBuilder()
-    for handler_class in CONTENT_HANDLERS:
-        builder.add_request_handler(handler_class(store))
-    for trailing in TRAILING_HANDLERS:
-        builder.add_request_handler(trailing())
-    builder.add_exception_handler(CatchAllExceptionHandler(store))
-    sdk = builder.lambda_handler()
+    sdk = skill_builder(
+        ContentStore(Settings(), rng=random.Random(5)), skill_id=None
+    ).lambda_handler()
     event = load_event(name)
     assert json.dumps(ours(event, None), sort_keys=True) == json.dumps(
         sdk(event, None), sort_keys=True
