@@ -80,8 +80,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@functools.lru_cache(maxsize=64)
 def validate_cert_url(url: str) -> None:
-    """Raise VerificationError("bad-cert-url") unless `url` follows Amazon's rules."""
+    """Raise VerificationError("bad-cert-url") unless `url` follows Amazon's rules.
+
+    Successes are remembered (Alexa signs with one URL for months); failures are not cached.
+    """
 
     def reject(why: str) -> VerificationError:
         return VerificationError("bad-cert-url", f"certificate URL {url!r} rejected: {why}")
