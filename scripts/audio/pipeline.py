@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,9 +22,8 @@ from scripts.audio.constants import POLLY_USD_PER_MILLION
 from scripts.audio.engines import Engine, RateLimiter
 from scripts.audio.exceptions import PipelineError
 from scripts.audio.plan import Job, Plan, entry_for, make_jobs, merge_manifest, plan_jobs
-from scripts.audio.postprocess import AudioSegment, to_alexa_mp3
 from scripts.audio.publish import Target
-from scripts.audio.validate import check_alexa_mp3
+from scripts.audio.stages import Skipped, Stages
 
 logger = logging.getLogger(__name__)
 
@@ -90,78 +89,6 @@ def estimate_usd(plan: Plan) -> float:
     return sum(
         POLLY_USD_PER_MILLION.get(j.voice.variant, 0.0) * len(j.text) / 1e6 for j in plan.build
     )
-
-
-def _named(job: Job, exc: Exception) -> PipelineError:
-    if isinstance(exc, PipelineError):
-        return PipelineError(f"{job.where}: {exc}")
-    # network, throttling beyond retries, SDK errors
-    return PipelineError(f"{job.where}: {type(exc).__name__}: {exc}")
-
-
-class _Skipped(Exception):
-    """A job not started because another one failed."""
-
-
-class _Stages:
-    """Two stages: TTS calls (I/O-bound: `workers` at once, rate-limited per engine) feed
-    post-processing, validation and upload (CPU-bound: a few threads per core, their ffmpeg
-    processes run in parallel). A semaphore bounds the audio waiting in memory between them."""
-
-    def __init__(self, engine: Engine, target: Target, *, workers: int, post_workers: int) -> None:
-        self.engine, self.target = engine, target
-        self.tts = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tts")
-        self.post = ThreadPoolExecutor(max_workers=post_workers, thread_name_prefix="post")
-        self.in_memory = threading.BoundedSemaphore(workers + 2 * post_workers)
-        self.stopping = threading.Event()
-
-    def __enter__(self) -> _Stages:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopping.set()
-        self.tts.shutdown(wait=True, cancel_futures=True)
-        self.post.shutdown(wait=True, cancel_futures=True)
-
-    def submit(self, job: Job, limiter: RateLimiter) -> Future[AudioEntry]:
-        result: Future[AudioEntry] = Future()
-
-        def speak() -> AudioSegment:
-            if self.stopping.is_set():
-                raise _Skipped(job.where)
-            self.in_memory.acquire()
-            try:
-                limiter.wait()
-                return self.engine.synthesize(job.text, job.voice)
-            except BaseException:
-                self.in_memory.release()
-                raise
-
-        def finish(segment: AudioSegment) -> AudioEntry:
-            try:
-                audio = to_alexa_mp3(segment)
-                duration = check_alexa_mp3(audio, where=job.where)
-                self.target.put_audio(job.key, audio, duration=duration)
-                return entry_for(job, duration)
-            finally:
-                self.in_memory.release()
-
-        def spoken(future: Future[AudioSegment]) -> None:
-            error = future.exception()
-            if error is not None:
-                result.set_exception(error if isinstance(error, _Skipped) else _named(job, error))  # type: ignore[arg-type]
-                return
-            self.post.submit(finish, future.result()).add_done_callback(finished)
-
-        def finished(future: Future[AudioEntry]) -> None:
-            error = future.exception()
-            if error is not None:
-                result.set_exception(_named(job, error))  # type: ignore[arg-type]
-            else:
-                result.set_result(future.result())
-
-        self.tts.submit(speak).add_done_callback(spoken)
-        return result
 
 
 def build(
@@ -246,8 +173,8 @@ def _synthesize_all(  # noqa: PLR0917 - internal helper, all required
         limiters.setdefault(job.voice.variant, RateLimiter(engine.max_tps(job.voice)))
     progress = _Progress(len(jobs))
     first_error: BaseException | None = None
-    post_workers = 2 * (os.cpu_count() or 1)  # ffmpeg on every core, and a spare during writes
-    with _Stages(engine, target, workers=max(1, workers), post_workers=post_workers) as stages:
+    post_workers = 2 * (os.cpu_count() or 1)  # while one batch is in ffmpeg, the next is prepared
+    with Stages(engine, target, workers=max(1, workers), post_workers=post_workers) as stages:
         futures = {stages.submit(job, limiters[job.voice.variant]): job for job in jobs}
         for future in as_completed(futures):
             error = future.exception()
@@ -257,7 +184,7 @@ def _synthesize_all(  # noqa: PLR0917 - internal helper, all required
                 summary.synthesized += 1
                 summary.uploaded += 1
                 progress.step()
-            elif not isinstance(error, _Skipped):
+            elif not isinstance(error, Skipped):
                 summary.failed += 1
                 if first_error is None:
                     first_error = error

@@ -13,9 +13,12 @@ from __future__ import annotations
 import functools
 import io
 import math
+import os
 import subprocess
+import tempfile
 import warnings
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 with warnings.catch_warnings():
     # pydub looks for ffmpeg on PATH at import; ours comes from the imageio-ffmpeg wheel instead.
@@ -37,9 +40,12 @@ from scripts.audio.exceptions import SynthesisError
 
 __all__ = [
     "AudioSegment",
+    "Prepared",
     "decode_mp3",
+    "encode_batch",
     "ffmpeg",
     "measure_loudness",
+    "prepare",
     "to_alexa_mp3",
     "trim_silence",
 ]
@@ -138,29 +144,96 @@ def normalizing_gain(loudness: float, peak: float) -> float:
     return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain))
 
 
+# Per output, after its "-map": MPEG-2 Layer III at 24 kHz, 48 kbps CBR, no Xing header
+# (ALEXA.md: pydub adds -write_xing 0 only on macOS), no tags.
+ENCODE_ARGS = (
+    "-ar",
+    str(SAMPLE_RATE),
+    "-ac",
+    str(CHANNELS),
+    "-c:a",
+    "libmp3lame",
+    "-b:a",
+    BITRATE,
+    "-write_xing",
+    "0",
+    "-map_metadata",
+    "-1",
+    "-id3v2_version",
+    "0",
+    "-f",
+    "mp3",
+)
+
+
+class Prepared(NamedTuple):
+    """Audio ready to encode: silence trimmed, with the gain that normalizes its loudness."""
+
+    segment: AudioSegment
+    gain: float
+
+
+def prepare(segment: AudioSegment) -> Prepared:
+    """Trim silence and measure the gain to LOUDNESS_LUFS (in-process, no ffmpeg)."""
+    trimmed = trim_silence(segment)
+    return Prepared(trimmed, normalizing_gain(*measure_loudness(trimmed)))
+
+
+def _scratch_dir() -> str | None:
+    """Memory-backed scratch space where there is one (the files live for one ffmpeg run)."""
+    shm = "/dev/shm"  # noqa: S108 - a private TemporaryDirectory is made inside it
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+
+
+def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
+    """Encode several clips in one ffmpeg run, each with its own gain.
+
+    Starting the wheel's static ffmpeg costs more CPU than encoding a short fact, so the
+    pipeline hands it as many clips as are waiting.
+    """
+    command = [ffmpeg(), "-hide_banner", "-nostats", "-nostdin", "-loglevel", "error", "-y"]
+    with tempfile.TemporaryDirectory(prefix="encode-", dir=_scratch_dir()) as tmp:
+        outputs = []
+        for index, item in enumerate(items):
+            source = os.path.join(tmp, f"{index}.raw")
+            with open(source, "wb") as file:
+                file.write(item.segment.raw_data)
+            width, rate, channels = (
+                item.segment.sample_width,
+                item.segment.frame_rate,
+                item.segment.channels,
+            )
+            command += [
+                "-f",
+                f"s{width * 8}le",
+                "-ar",
+                str(rate),
+                "-ac",
+                str(channels),
+                "-i",
+                source,
+            ]
+        for index, item in enumerate(items):
+            outputs.append(os.path.join(tmp, f"{index}.mp3"))
+            command += [
+                "-map",
+                f"{index}:a",
+                "-af",
+                f"volume={item.gain:.2f}dB",
+                *ENCODE_ARGS,
+                outputs[-1],
+            ]
+        result = subprocess.run(command, capture_output=True, check=False)  # noqa: S603 - our ffmpeg, our arguments
+        if result.returncode != 0:
+            tail = result.stderr.decode(errors="replace").strip().splitlines()[-1:]
+            raise SynthesisError(f"ffmpeg failed ({result.returncode}): {' '.join(tail)}")
+        encoded = []
+        for path in outputs:
+            with open(path, "rb") as file:
+                encoded.append(file.read())
+        return encoded
+
+
 def to_alexa_mp3(segment: AudioSegment) -> bytes:
     """Trim, normalize loudness and encode as MPEG-2 Layer III, 48 kbps CBR, 24 kHz."""
-    trimmed = trim_silence(segment)
-    gain = normalizing_gain(*measure_loudness(trimmed))
-    encode = [
-        "-af",
-        f"volume={gain:.2f}dB",
-        "-ar",
-        str(SAMPLE_RATE),
-        "-ac",
-        str(CHANNELS),
-        "-c:a",
-        "libmp3lame",
-        "-b:a",
-        BITRATE,
-        "-write_xing",
-        "0",  # ALEXA.md: pydub adds -write_xing 0 only on macOS
-        "-map_metadata",
-        "-1",
-        "-id3v2_version",
-        "0",
-        "-f",
-        "mp3",
-        "pipe:1",
-    ]
-    return _run_ffmpeg(trimmed, encode).stdout
+    return encode_batch([prepare(segment)])[0]
