@@ -98,3 +98,22 @@ def test_check_alexa_mp3_rejects_files_over_240_seconds() -> None:
 def test_check_alexa_mp3_rejects_garbage() -> None:
     with pytest.raises(AudioValidationError, match="not an MP3"):
         check_alexa_mp3(b"\0" * 8, where="moto's polly")
+
+
+def test_encode_batch_gives_each_clip_its_own_gain() -> None:
+    from scripts.audio.postprocess import encode_batch, prepare
+
+    quiet, loud = tone(1500) - 18, tone(1800) + 0
+    outputs = encode_batch([prepare(quiet), prepare(loud)])
+    assert len(outputs) == 2
+    for mp3, length in zip(outputs, (1.5, 1.8), strict=True):
+        assert check_alexa_mp3(mp3, where="batch") == pytest.approx(length + 0.08, abs=0.15)
+        assert integrated_loudness(mp3) == pytest.approx(-16.0, abs=1.5)
+
+
+def test_encode_batch_reports_ffmpeg_failures() -> None:
+    from scripts.audio.postprocess import Prepared, encode_batch
+
+    broken = AudioSegment(data=b"\0\0" * 100, sample_width=2, frame_rate=0, channels=1)
+    with pytest.raises(SynthesisError, match="ffmpeg failed"):
+        encode_batch([Prepared(broken, 0.0)])
