@@ -9,6 +9,8 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
+from factskill.constants import POLLY_MAX_BILLED_CHARACTERS
+from factskill.deck import billed_characters
 from scripts.audio.constants import POLLY_TPS
 from scripts.audio.exceptions import SynthesisError
 from scripts.audio.plan import Voice
@@ -80,6 +82,13 @@ class PollyEngine:
 
     def synthesize(self, text: str, voice: Voice) -> AudioSegment:
         from botocore.exceptions import BotoCoreError, ClientError
+
+        billed = billed_characters(text)
+        if billed > POLLY_MAX_BILLED_CHARACTERS:  # checked before a call Polly would bill
+            raise SynthesisError(
+                f"{billed} billed characters; Polly allows {POLLY_MAX_BILLED_CHARACTERS}: "
+                "shorten the fact or split it"
+            )
 
         try:
             response = self._client.synthesize_speech(

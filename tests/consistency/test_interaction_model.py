@@ -168,3 +168,12 @@ def test_skill_json_declares_privacy_and_apl() -> None:
         for icon in ("smallIconUri", "largeIconUri"):
             path = MODEL_DIR / info[icon].removeprefix("file://")
             assert path.is_file() and path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_ask_resources_point_the_ask_cli_at_the_skill_package() -> None:
+    from tests.conftest import REPO_ROOT
+
+    resources = json.loads((REPO_ROOT / "ask-resources.json").read_text())
+    source = resources["profiles"]["default"]["skillMetadata"]["src"]
+    assert (REPO_ROOT / source).resolve() == MODEL_DIR.resolve()
+    assert "skillInfrastructure" not in resources["profiles"]["default"]  # SAM deploys the code

@@ -53,3 +53,33 @@ def test_demo_failure_still_stops_everything(
     captured = capsys.readouterr()
     assert "wrong.yaml: turn 1" in captured.err
     assert not is_listening(endpoint_port(captured.out))
+
+
+def test_demo_stops_everything_on_ctrl_c() -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO_ROOT
+
+    process = subprocess.Popen(
+        [sys.executable, "-u", "scripts/demo.py"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    port = None
+    while time.monotonic() < deadline and port is None:
+        line = process.stdout.readline()
+        found = re.search(r"skill endpoint http://127\.0\.0\.1:(\d+)/", line)
+        port = int(found.group(1)) if found else None
+    assert port is not None and is_listening(port)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "interrupted" in err
+    assert not is_listening(port)

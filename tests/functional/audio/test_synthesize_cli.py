@@ -217,3 +217,13 @@ def test_cli_missing_bucket_is_a_known_failure(
     )
     err = capsys.readouterr().err
     assert "NoSuchBucket" in err and "manifest is unchanged" in err
+
+
+def test_polly_engine_refuses_over_3000_billed_characters_before_calling(
+    polly: tuple[Any, list[dict[str, Any]]],
+) -> None:
+    client, calls = polly
+    engine = PollyEngine(client, load_voices())
+    with pytest.raises(SynthesisError, match="3001 billed characters; Polly allows 3000"):
+        engine.synthesize("x" * 3001, engine.voice("en-US"))
+    assert calls == []
