@@ -4,40 +4,18 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
+from scripts.localdev.stack import free_port, wait_for
 from tests.conftest import REPO_ROOT, load_event
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(
-                f"serve.py exited early: {process.stderr.read() if process.stderr else ''!r}"
-            )
-        try:
-            with urllib.request.urlopen(url + "health", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("serve.py did not come up")
 
 
 def start(*args: str) -> tuple[str, subprocess.Popen[bytes]]:
@@ -49,7 +27,7 @@ def start(*args: str) -> tuple[str, subprocess.Popen[bytes]]:
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}/"
-    wait_until_up(url, process)
+    wait_for(url + "health", timeout=20, process=process)
     return url, process
 
 
