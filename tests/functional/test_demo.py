@@ -83,3 +83,44 @@ def test_demo_stops_everything_on_ctrl_c() -> None:
     assert process.returncode == 130, err
     assert "interrupted" in err
     assert not is_listening(port)
+
+
+def test_make_serve_keeps_the_stack_up_until_ctrl_c() -> None:
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from scripts.localdev.stack import free_port
+    from tests.conftest import REPO_ROOT, load_event
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-u", "scripts/stack.py", "--locale", "fr-FR", "--port", str(port)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if line.startswith("Ctrl-C stops everything"):
+            break
+    else:
+        process.kill()
+        raise AssertionError("the stack did not come up")
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/",
+        data=json.dumps(load_event("launch", locale="fr-FR")).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        ssml = json.loads(answer.read())["response"]["outputSpeech"]["ssml"]
+    assert '<audio src="https://127.0.0.1:' in ssml and "/public/audio/fr-FR/" in ssml
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+    assert not is_listening(port)
