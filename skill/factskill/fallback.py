@@ -9,10 +9,10 @@ from functools import cache
 from typing import Any
 
 from factskill.constants import LOCALE_LANGUAGE
+from factskill.content import CONTENT_DIR, PROMPTS_DIR
 from factskill.locales import resolve_locale
 from factskill.speech import escape
 
-_PROMPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content", "prompts")
 _LAST_RESORT = "Sorry, I had trouble doing that. Would you like to hear a fact instead?"
 SPOKEN_TYPES = ("LaunchRequest", "IntentRequest")
 
@@ -20,7 +20,9 @@ SPOKEN_TYPES = ("LaunchRequest", "IntentRequest")
 @cache
 def _prompt(language: str, key: str) -> str:
     try:
-        with open(os.path.join(_PROMPTS_DIR, f"{language}.json"), encoding="utf-8") as file:
+        # Read directly, not through the content store: this answers when everything else failed.
+        path = os.path.join(CONTENT_DIR, PROMPTS_DIR, f"{language}.json")
+        with open(path, encoding="utf-8") as file:
             text = json.load(file)[key]
         return text if isinstance(text, str) else _LAST_RESORT
     except (OSError, ValueError, KeyError, TypeError):
