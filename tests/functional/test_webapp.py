@@ -207,3 +207,4 @@ def test_verification_is_on_by_default() -> None:
     assert serve.make_app(verify=True).verifier is not None
     options = serve.gunicorn_options(args)
     assert options["worker_class"] == "gthread" and options["bind"] == "127.0.0.1:3000"
+    assert options["threads"] == 1 and options["workers"] >= 2
