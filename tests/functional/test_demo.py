@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
+import signal
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from scripts import demo
+from scripts.localdev.stack import free_port
+from tests.conftest import REPO_ROOT, load_event
 
 pytestmark = pytest.mark.slow
 
@@ -55,29 +63,31 @@ def test_demo_failure_still_stops_everything(
     assert not is_listening(endpoint_port(captured.out))
 
 
-def test_demo_stops_everything_on_ctrl_c() -> None:
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from tests.conftest import REPO_ROOT
-
+def spawn_until(
+    script: list[str], pattern: str, *, timeout: float = 120
+) -> tuple[subprocess.Popen[str], re.Match[str]]:
+    """Start `python -u <script>` and read its output until a line matches `pattern`."""
     process = subprocess.Popen(
-        [sys.executable, "-u", "scripts/demo.py"],
+        [sys.executable, "-u", *script],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    port = None
-    while time.monotonic() < deadline and port is None:
-        line = process.stdout.readline()
-        found = re.search(r"skill endpoint http://127\.0\.0\.1:(\d+)/", line)
-        port = int(found.group(1)) if found else None
-    assert port is not None and is_listening(port)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(pattern, process.stdout.readline())
+        if found:
+            return process, found
+    process.kill()
+    raise AssertionError(f"{script[0]} never printed /{pattern}/")
+
+
+def test_demo_stops_everything_on_ctrl_c() -> None:
+    process, found = spawn_until(["scripts/demo.py"], r"skill endpoint http://127\.0\.0\.1:(\d+)/")
+    port = int(found.group(1))
+    assert is_listening(port)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
@@ -86,33 +96,10 @@ def test_demo_stops_everything_on_ctrl_c() -> None:
 
 
 def test_make_serve_keeps_the_stack_up_until_ctrl_c() -> None:
-    import json
-    import signal
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    from scripts.localdev.stack import free_port
-    from tests.conftest import REPO_ROOT, load_event
-
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-u", "scripts/stack.py", "--locale", "fr-FR", "--port", str(port)],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+    process, _ = spawn_until(
+        ["scripts/stack.py", "--locale", "fr-FR", "--port", str(port)], r"^Ctrl-C stops everything"
     )
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if line.startswith("Ctrl-C stops everything"):
-            break
-    else:
-        process.kill()
-        raise AssertionError("the stack did not come up")
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/",
         data=json.dumps(load_event("launch", locale="fr-FR")).encode(),
@@ -122,5 +109,6 @@ def test_make_serve_keeps_the_stack_up_until_ctrl_c() -> None:
         ssml = json.loads(answer.read())["response"]["outputSpeech"]["ssml"]
     assert '<audio src="https://127.0.0.1:' in ssml and "/public/audio/fr-FR/" in ssml
     process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=60) == 0
+    process.communicate(timeout=60)
+    assert process.returncode == 0
     assert not is_listening(port)
