@@ -13,33 +13,19 @@ keeps client connections alive.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import os
-import socket
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from scripts.localdev.net import is_loopback
 from scripts.localdev.verify import CertificateCache, RequestVerifier
 from scripts.localdev.webapp import SkillApp
 
 logger = logging.getLogger("serve")
-
-
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and names that resolve only to loopback addresses."""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False
-    return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
 
 
 def make_app(*, verify: bool) -> SkillApp:
@@ -107,7 +93,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     args = parser.parse_args(argv)
-    if args.no_verify and not is_loopback(args.host):
+    if args.no_verify and not is_loopback(args.host, resolve=True):
         parser.error(
             f"--no-verify is refused on {args.host}: only on a loopback address such as 127.0.0.1"
         )

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import ipaddress
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from scripts.localdev.net import is_loopback
+
 FETCH_TIMEOUT_SECONDS = 5.0
 MAX_AUDIO_BYTES = 8 * 1024 * 1024  # 240 s at 48 kbps is 1.4 MB; anything far bigger is wrong
-LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
 class AudioVerdict(NamedTuple):
@@ -26,15 +26,6 @@ class AudioVerdict(NamedTuple):
 
 AudioCheck = Callable[[str], AudioVerdict]
 Fetch = Callable[[str, float], bytes]
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def url_problem(url: str) -> str:
