@@ -50,7 +50,7 @@ __all__ = [
     "trim_silence",
 ]
 
-# Below this, ebur128's gate found no speech: the clip is too short or too quiet to measure.
+# Below this, the BS.1770 gate found no speech: the clip is too short or too quiet to measure.
 _UNMEASURABLE_LUFS = -69.0
 
 
@@ -65,23 +65,19 @@ def ffmpeg() -> str:
     return path
 
 
-def _run_ffmpeg(segment: AudioSegment, args: list[str]) -> subprocess.CompletedProcess[bytes]:
-    """Feed `segment` as raw PCM to ffmpeg on a pipe (no temporary files)."""
-    command = [
-        ffmpeg(),
-        "-hide_banner",
-        "-nostats",
-        "-f",
-        f"s{segment.sample_width * 8}le",
-        "-ar",
-        str(segment.frame_rate),
-        "-ac",
-        str(segment.channels),
-        "-i",
-        "pipe:0",
-        *args,
-    ]
-    result = subprocess.run(command, input=segment.raw_data, capture_output=True, check=False)  # noqa: S603
+def pcm_input(segment: AudioSegment) -> list[str]:
+    """ffmpeg's input options for `segment`'s raw PCM (put "-i SOURCE" after them)."""
+    width = segment.sample_width * 8
+    return ["-f", f"s{width}le", "-ar", str(segment.frame_rate), "-ac", str(segment.channels)]
+
+
+def run_ffmpeg(
+    args: Sequence[str], *, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run the wheel's ffmpeg with `args`; raise SynthesisError with its last line on failure."""
+    command = [ffmpeg(), "-hide_banner", "-nostats", "-loglevel", "error", "-y", *args]
+    feed: dict[str, Any] = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
+    result = subprocess.run(command, capture_output=True, check=False, **feed)  # noqa: S603 - our ffmpeg, our arguments
     if result.returncode != 0:
         tail = result.stderr.decode(errors="replace").strip().splitlines()[-1:]
         raise SynthesisError(f"ffmpeg failed ({result.returncode}): {' '.join(tail)}")
@@ -191,31 +187,17 @@ def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
     Starting the wheel's static ffmpeg costs more CPU than encoding a short fact, so the
     pipeline hands it as many clips as are waiting.
     """
-    command = [ffmpeg(), "-hide_banner", "-nostats", "-nostdin", "-loglevel", "error", "-y"]
+    args: list[str] = []
     with tempfile.TemporaryDirectory(prefix="encode-", dir=_scratch_dir()) as tmp:
         outputs = []
         for index, item in enumerate(items):
             source = os.path.join(tmp, f"{index}.raw")
             with open(source, "wb") as file:
                 file.write(item.segment.raw_data)
-            width, rate, channels = (
-                item.segment.sample_width,
-                item.segment.frame_rate,
-                item.segment.channels,
-            )
-            command += [
-                "-f",
-                f"s{width * 8}le",
-                "-ar",
-                str(rate),
-                "-ac",
-                str(channels),
-                "-i",
-                source,
-            ]
+            args += [*pcm_input(item.segment), "-i", source]
         for index, item in enumerate(items):
             outputs.append(os.path.join(tmp, f"{index}.mp3"))
-            command += [
+            args += [
                 "-map",
                 f"{index}:a",
                 "-af",
@@ -223,10 +205,7 @@ def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
                 *ENCODE_ARGS,
                 outputs[-1],
             ]
-        result = subprocess.run(command, capture_output=True, check=False)  # noqa: S603 - our ffmpeg, our arguments
-        if result.returncode != 0:
-            tail = result.stderr.decode(errors="replace").strip().splitlines()[-1:]
-            raise SynthesisError(f"ffmpeg failed ({result.returncode}): {' '.join(tail)}")
+        run_ffmpeg(args)
         encoded = []
         for path in outputs:
             with open(path, "rb") as file:
