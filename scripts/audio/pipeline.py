@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from factskill.deck import Deck, deck_to_json
+from factskill.deck import Deck, billed_characters, deck_to_json
 from factskill.exceptions import FactSkillError
 from factskill.manifest import AudioEntry
 from factskill.remote import deck_path
@@ -86,8 +86,10 @@ class _Progress:
 
 
 def estimate_usd(plan: Plan) -> float:
+    """What Polly would bill for the jobs to build, by engine price per million characters."""
     return sum(
-        POLLY_USD_PER_MILLION.get(j.voice.variant, 0.0) * len(j.text) / 1e6 for j in plan.build
+        POLLY_USD_PER_MILLION.get(j.voice.variant, 0.0) * billed_characters(j.text) / 1e6
+        for j in plan.build
     )
 
 
