@@ -102,12 +102,12 @@ def speak_fact(
 def new_fact(
     handler_input: HandlerInput,
     store: ContentStore,
+    content: LocaleContent,
     *,
     topic: str | None,
     lead: tuple[str, ...] = (),
 ) -> Response:
     """Pick an unheard fact (of `topic`), remember it in the session and speak it."""
-    content = content_for(handler_input, store)
     state = session_state(handler_input)
     if topic not in content.deck.topics:
         topic = None

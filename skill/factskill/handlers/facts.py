@@ -19,8 +19,9 @@ class LaunchRequestHandler(StoreHandler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        welcome = content_for(handler_input, self.store).prompts.say("welcome")
-        return new_fact(handler_input, self.store, topic=None, lead=(welcome,))
+        content = content_for(handler_input, self.store)
+        welcome = content.prompts.say("welcome")
+        return new_fact(handler_input, self.store, content, topic=None, lead=(welcome,))
 
 
 class GetNewFactIntentHandler(StoreHandler):
@@ -39,7 +40,7 @@ class GetNewFactIntentHandler(StoreHandler):
             )
             reprompt = prompts.say("topics_reprompt", topics=topics)
             return ask(handler_input, speech, reprompt, store=self.store)
-        return new_fact(handler_input, self.store, topic=asked.topic_id)
+        return new_fact(handler_input, self.store, content, topic=asked.topic_id)
 
 
 class AnotherFactHandler(StoreHandler):
@@ -51,7 +52,9 @@ class AnotherFactHandler(StoreHandler):
         )(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return new_fact(handler_input, self.store, topic=session_state(handler_input).topic)
+        content = content_for(handler_input, self.store)
+        topic = session_state(handler_input).topic
+        return new_fact(handler_input, self.store, content, topic=topic)
 
 
 class RepeatIntentHandler(StoreHandler):
