@@ -4,17 +4,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv test lint typecheck unit bench demo serve chat clean validate build
+.PHONY: help venv test lint typecheck unit bench demo serve chat clean validate build lock
 
 help:
-	@echo "make demo | test | bench | serve [VERIFY=1] | chat [URL=...] | build | validate | clean"
+	@echo "make demo | test | bench | serve [VERIFY=1] | chat [URL=...] | build | validate | lock | clean"
 
-$(STAMP): pyproject.toml
+# Exactly what requirements-dev.txt pins, with hashes (tools, the Lambda's dependencies at the
+# versions skill/requirements.txt ships, the build backend); then the project itself, editable,
+# built by the pinned backend (no build isolation, so nothing unpinned is downloaded).
+$(STAMP): pyproject.toml requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed (set PYTHON=...)" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		-r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		--no-build-isolation -e .
+	$(BIN)/python -m pip check --disable-pip-version-check
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -54,6 +60,16 @@ validate: $(STAMP)
 
 build: $(STAMP)
 	PYTHON=$(abspath $(BIN)/python) SAM_CLI_TELEMETRY=0 $(BIN)/sam build
+
+# Re-resolve both locks to the newest releases pyproject.toml and skill/requirements.in allow:
+# the tools for Python 3.11+ on any platform, and the Lambda's dependencies for its platform
+# (Python 3.13, arm64) at the same versions. Review the diff, run make test, commit both.
+lock: $(STAMP)
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --upgrade -o requirements-dev.txt
+	$(BIN)/uv pip compile --quiet skill/requirements.in --python-version 3.13 \
+		--python-platform aarch64-manylinux_2_17 --generate-hashes -c requirements-dev.txt \
+		-o skill/requirements.txt
 
 clean:
 	rm -rf $(VENV) .aws-sam build .mypy_cache .ruff_cache .hypothesis

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from pydub.generators import Sine
 
-from scripts.audio.plan import Voice
-from scripts.audio.postprocess import AudioSegment, ffmpeg
+from factaudio.plan import Voice
+from factaudio.postprocess import AudioSegment, ffmpeg
 
 
 @functools.cache
@@ -87,7 +87,7 @@ class ToneEngine:
         if self.latency:
             time.sleep(self.latency)
         if self.fail_on(text):
-            from scripts.audio.exceptions import SynthesisError
+            from factaudio.exceptions import SynthesisError
 
             raise SynthesisError("the engine failed on purpose")
         return tone(300 + 10 * (len(text) % 50))

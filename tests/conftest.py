@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,16 +12,22 @@ from typing import Any
 
 import pytest
 
-from factskill import app
-from factskill.config import Settings, get_settings
-from factskill.constants import SETTINGS_ENV_VARS
-from factskill.content import ContentStore
-from factskill.wiring import build_handler
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-EVENTS_DIR = Path(__file__).resolve().parent / "events"
+# The tests live in tests/ of the repository; everything else is found from there.
+TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = TESTS_DIR.parent
+EVENTS_DIR = TESTS_DIR / "events"
 ASSETS_DIR = REPO_ROOT / "assets"
 MODEL_DIR = REPO_ROOT / "interaction_model"
+
+# The skill reads its content from CONTENT_DIR (the build bundles a copy; the source tree has
+# none), and factskill.app builds the skill when imported: set it before that import.
+os.environ["CONTENT_DIR"] = str(ASSETS_DIR)
+
+from factskill import app  # noqa: E402
+from factskill.config import Settings, get_settings  # noqa: E402
+from factskill.constants import ENV_CONTENT_DIR, SETTINGS_ENV_VARS  # noqa: E402
+from factskill.content import ContentStore  # noqa: E402
+from factskill.wiring import build_handler  # noqa: E402
 
 Event = dict[str, Any]
 Invoke = Callable[[Event], dict[str, Any]]
@@ -31,6 +38,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No setting leaks in from the machine; cached settings and skills are rebuilt."""
     for name in SETTINGS_ENV_VARS:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(ENV_CONTENT_DIR, str(ASSETS_DIR))
     get_settings.cache_clear()
     app._skill.cache_clear()
     yield
@@ -40,7 +48,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings()
+    return Settings(content_dir=str(ASSETS_DIR))
 
 
 @pytest.fixture

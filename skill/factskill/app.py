@@ -1,10 +1,11 @@
-"""Lambda entry point: build the skill once per container and expose `handler`.
+"""Lambda entry point: build the skill once per container, at init, and expose `handler`.
 
 Template handler: ``factskill.app.handler``.
 
-The ASK SDK is imported here, at init, as any skill does. The skill's own modules, its settings
-and its content load on the first request and stay for the container's life: see "Cold start"
-in the README for what that costs and why.
+The settings are read and the skill is built when Lambda imports this module, so a configuration
+error (``ALLOW_HTTP_AUDIO=maybe``) fails the function's init with a message naming the variable,
+instead of failing every request. The content of a locale loads on its first request and stays
+for the container's life.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-import ask_sdk_core.skill_builder  # noqa: F401  (the SDK loads at init, like any skill's)
+from factskill.config import get_settings
+from factskill.content import ContentStore
+from factskill.fallback import fallback_response
+from factskill.wiring import build_handler
 
 logger = logging.getLogger(__name__)
 
@@ -29,15 +33,20 @@ class EnvelopeError(Exception):
     """The SDK could not read the envelope (raised only when asked to be strict)."""
 
 
-@functools.cache
-def _skill() -> tuple[LambdaHandler, str | None]:
-    from factskill.config import get_settings
-    from factskill.content import ContentStore
-    from factskill.wiring import build_handler
+class Skill(NamedTuple):
+    """The container's skill: its handler, the skill id it answers, where its content is."""
 
+    handler: LambdaHandler
+    skill_id: str | None
+    content_dir: str
+
+
+@functools.cache
+def _skill() -> Skill:
     settings = get_settings()
     logging.getLogger("factskill").setLevel(settings.log_level)
-    return build_handler(ContentStore(settings), skill_id=settings.skill_id), settings.skill_id
+    handler = build_handler(ContentStore(settings), skill_id=settings.skill_id)
+    return Skill(handler, settings.skill_id, settings.content_dir)
 
 
 def application_ids(event: Mapping[str, Any]) -> set[object]:
@@ -66,20 +75,22 @@ def check_skill_id(event: Any, skill_id: str | None) -> None:
 def answer(event: Any, context: Any, *, strict: bool = False) -> dict[str, Any]:
     """Answer one Alexa request; an envelope the SDK cannot read gets a fixed valid response,
     or, when `strict` (the HTTP server, which answers it with a 400), an EnvelopeError."""
-    skill_handler, skill_id = _skill()
-    check_skill_id(event, skill_id)
+    skill = _skill()
+    check_skill_id(event, skill.skill_id)
     try:
-        return skill_handler(event, context)
+        return skill.handler(event, context)
     except Exception as exc:
         # The SDK failed before or after the handlers (an envelope it cannot deserialize).
         if strict:
             raise EnvelopeError(f"the SDK cannot read this envelope: {exc}") from exc
         logger.exception("request could not be dispatched; answering with a fixed response")
-        from factskill.fallback import fallback_response
-
-        return fallback_response(event)
+        return fallback_response(event, skill.content_dir)
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
     """Lambda entry point. Never raises, except to reject another skill's request."""
     return answer(event, context)
+
+
+# At init: a malformed setting fails here, once, naming the variable.
+_skill()

@@ -6,9 +6,9 @@ import logging
 from collections import Counter
 from collections.abc import Mapping
 
-from factskill.constants import MAX_AUDIO_FILE_SECONDS
-from factskill.deck import Deck
-from factskill.manifest import AudioEntry, text_digest
+from factcontent.deck import Deck
+from factcontent.limits import MAX_AUDIO_FILE_SECONDS
+from factcontent.manifest import AudioEntry, text_digest
 from factskill.speech import AudioClip, is_allowed_audio_url
 
 logger = logging.getLogger(__name__)

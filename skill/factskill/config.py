@@ -1,4 +1,4 @@
-"""Settings from the environment: one frozen object, read once, lazily."""
+"""Settings from the environment: one frozen object, read once, at init."""
 
 from __future__ import annotations
 
@@ -16,6 +16,24 @@ logger = logging.getLogger(__name__)
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 DEFAULT_CONTENT_REFRESH_SECONDS = 300.0
+# The content the build copies into the function, next to this package (skill/Makefile).
+BUNDLED_CONTENT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content")
+
+
+def _content_dir(raw: str) -> str:
+    value = raw.strip()
+    if value and not os.path.isdir(value):
+        raise ConfigError(
+            f"{constants.ENV_CONTENT_DIR}={value!r} is not a directory: point it at the "
+            "content (decks/, prompts/, audio-manifest.json), for example the assets/ directory"
+        )
+    if not value and not os.path.isdir(BUNDLED_CONTENT_DIR):
+        raise ConfigError(
+            f"no content is bundled at {BUNDLED_CONTENT_DIR}: build the function with "
+            f"`sam build` (skill/Makefile), or set {constants.ENV_CONTENT_DIR} to the assets/ "
+            "directory to run from the source tree"
+        )
+    return value or BUNDLED_CONTENT_DIR
 
 
 def _parse_bool(name: str, raw: str) -> bool:
@@ -51,6 +69,7 @@ class Settings(NamedTuple):
     log_level: str = "INFO"
     content_base_url: str | None = None
     content_refresh_seconds: float = DEFAULT_CONTENT_REFRESH_SECONDS
+    content_dir: str = BUNDLED_CONTENT_DIR
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -87,12 +106,13 @@ class Settings(NamedTuple):
                 allow_http=allow_http,
             ),
             content_refresh_seconds=refresh,
+            content_dir=_content_dir(env.get(constants.ENV_CONTENT_DIR, "")),
         )
 
 
 @functools.cache
 def get_settings() -> Settings:
-    """Return the process-wide settings, read from the environment on first use."""
+    """Return the process-wide settings, read from the environment once."""
     settings = Settings.from_env()
     if settings.skill_id is None:
         logger.warning(

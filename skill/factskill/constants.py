@@ -1,4 +1,7 @@
-"""Names and limits shared by the skill and the tools around it."""
+"""The skill's names: environment variables and session attribute keys.
+
+What the skill shares with the audio pipeline (locales, limits, formats) is in factcontent.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ ENV_ALLOW_HTTP_AUDIO = "ALLOW_HTTP_AUDIO"
 ENV_LOG_LEVEL = "LOG_LEVEL"
 ENV_CONTENT_BASE_URL = "CONTENT_BASE_URL"
 ENV_CONTENT_REFRESH_SECONDS = "CONTENT_REFRESH_SECONDS"
+ENV_CONTENT_DIR = "CONTENT_DIR"
 
 SETTINGS_ENV_VARS = (
     ENV_SKILL_ID,
@@ -19,31 +23,8 @@ SETTINGS_ENV_VARS = (
     ENV_LOG_LEVEL,
     ENV_CONTENT_BASE_URL,
     ENV_CONTENT_REFRESH_SECONDS,
+    ENV_CONTENT_DIR,
 )
-
-# Supported locales and the language (deck, prompts) each one speaks.
-LOCALE_LANGUAGE: dict[str, str] = {
-    "en-US": "en",
-    "en-GB": "en",
-    "en-AU": "en",
-    "en-CA": "en",
-    "en-IN": "en",
-    "de-DE": "de",
-    "es-ES": "es",
-    "fr-FR": "fr",
-    "ja-JP": "ja",
-}
-DEFAULT_LOCALE = "en-US"
-LANGUAGES = tuple(sorted(set(LOCALE_LANGUAGE.values())))
-
-# Amazon Polly bills at most 3000 characters per SynthesizeSpeech call (ALEXA.md section 3).
-POLLY_MAX_BILLED_CHARACTERS = 3000
-
-# Alexa SSML limits (ALEXA.md section 1).
-MAX_AUDIO_TAGS = 5
-MAX_SPEECH_AUDIO_SECONDS = 240.0
-MAX_REPROMPT_AUDIO_SECONDS = 90.0
-MAX_AUDIO_FILE_SECONDS = 240.0
 
 # Session attribute keys: ids only, never fact texts.
 ATTR_SEEN = "seen"

@@ -11,26 +11,19 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
+from factcontent.deck import Deck, parse_deck
+from factcontent.exceptions import DeckError, ManifestError
+from factcontent.files import StrPath, load_deck, load_prompts
+from factcontent.layout import MANIFEST_FILE, deck_path
+from factcontent.locales import LOCALE_LANGUAGE, locales_of, resolve_locale
+from factcontent.manifest import EMPTY_MANIFEST, Manifest, loads_manifest
+from factcontent.prompts import Prompts
 from factskill.audio import playable_audio
 from factskill.config import Settings
-from factskill.constants import LOCALE_LANGUAGE
-from factskill.deck import Deck, parse_deck
-from factskill.exceptions import DeckError, ManifestError
-from factskill.locales import locales_of, resolve_locale
-from factskill.manifest import EMPTY_MANIFEST, Manifest, loads_manifest
-from factskill.prompts import Prompts, parse_prompts
-from factskill.remote import MANIFEST_PATH, Fetch, PublishedContent, deck_path, https_fetch
+from factskill.remote import Fetch, PublishedContent, https_fetch
 from factskill.speech import AudioClip
 
 logger = logging.getLogger(__name__)
-
-# assets/ as bundled with the function (a symlink in the repository, a copy in the build).
-# os.path rather than pathlib: importing pathlib costs several ms of every cold start.
-CONTENT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "content")
-StrPath = str | os.PathLike[str]
-DECKS_DIR = "decks"
-PROMPTS_DIR = "prompts"
-MANIFEST_FILE = "audio-manifest.json"
 
 
 class LocaleContent(NamedTuple):
@@ -40,32 +33,6 @@ class LocaleContent(NamedTuple):
     deck: Deck
     prompts: Prompts
     audio: dict[str, AudioClip]
-
-
-def _read_json(path: str, *, what: str, locales: tuple[str, ...]) -> object:
-    try:
-        with open(path, encoding="utf-8") as file:
-            return json.load(file)
-    except FileNotFoundError as exc:
-        raise DeckError(f"{path} [{', '.join(locales)}]: {what} file is missing") from exc
-    except ValueError as exc:
-        raise DeckError(f"{path} [{', '.join(locales)}]: not valid JSON ({exc})") from exc
-
-
-def load_deck(content_dir: StrPath, language: str) -> Deck:
-    """Read and check the deck of `language` under `content_dir`."""
-    path = os.path.join(content_dir, DECKS_DIR, f"{language}.json")
-    locales = locales_of(language)
-    return parse_deck(_read_json(path, what="deck", locales=locales), source=path, locales=locales)
-
-
-def load_prompts(content_dir: StrPath, language: str) -> Prompts:
-    """Read and check the prompts of `language` under `content_dir`."""
-    path = os.path.join(content_dir, PROMPTS_DIR, f"{language}.json")
-    locales = locales_of(language)
-    return parse_prompts(
-        _read_json(path, what="prompts", locales=locales), source=path, locales=locales
-    )
 
 
 def load_manifest(path: StrPath) -> Manifest:
@@ -85,13 +52,13 @@ class ContentStore:
         self,
         settings: Settings,
         *,
-        content_dir: StrPath = CONTENT_DIR,
+        content_dir: StrPath | None = None,
         rng: random.Random | None = None,
         fetch: Fetch = https_fetch,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._settings = settings
-        self._content_dir = content_dir
+        self._content_dir = settings.content_dir if content_dir is None else content_dir
         self.rng = rng or random.Random()
         self.allow_http = settings.allow_http_audio
         self._lock = threading.Lock()
@@ -155,7 +122,7 @@ class ContentStore:
     ) -> None:
         """Adopt newly published decks (and manifest); keep what is in use on any problem."""
         changed = False
-        manifest_file = published.file(MANIFEST_PATH)
+        manifest_file = published.file(MANIFEST_FILE)
         body = manifest_file.fetch(published.fetch) if manifest else None
         if body is not None:
             try:

@@ -1,4 +1,4 @@
-"""Errors raised by the skill's pure core."""
+"""Errors raised by the skill itself (content errors are in factcontent.exceptions)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,4 @@ class FactSkillError(Exception):
 
 
 class ConfigError(FactSkillError):
-    """An environment variable is missing or malformed."""
-
-
-class DeckError(FactSkillError):
-    """A deck or prompt file is malformed; the message names file, locale and fact."""
-
-
-class ManifestError(FactSkillError):
-    """An audio manifest is malformed."""
+    """An environment variable is missing or malformed; the message names it."""

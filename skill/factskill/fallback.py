@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from factskill.constants import LOCALE_LANGUAGE
-from factskill.content import CONTENT_DIR, PROMPTS_DIR
-from factskill.locales import resolve_locale
+from factcontent.layout import prompts_path
+from factcontent.locales import LOCALE_LANGUAGE, resolve_locale
 from factskill.speech import escape
 
 _LAST_RESORT = "Sorry, I had trouble doing that. Would you like to hear a fact instead?"
@@ -18,10 +17,10 @@ SPOKEN_TYPES = ("LaunchRequest", "IntentRequest")
 
 
 @cache
-def _prompt(language: str, key: str) -> str:
+def _prompt(content_dir: str, language: str, key: str) -> str:
     try:
         # Read directly, not through the content store: this answers when everything else failed.
-        path = os.path.join(CONTENT_DIR, PROMPTS_DIR, f"{language}.json")
+        path = os.path.join(content_dir, prompts_path(language))
         with open(path, encoding="utf-8") as file:
             text = json.load(file)[key]
         return text if isinstance(text, str) else _LAST_RESORT
@@ -33,7 +32,7 @@ def _ssml(text: str) -> dict[str, str]:
     return {"type": "SSML", "ssml": f"<speak>{escape(text)}</speak>"}
 
 
-def fallback_response(event: object) -> dict[str, Any]:
+def fallback_response(event: object, content_dir: str) -> dict[str, Any]:
     """Ask again for spoken request types; answer anything else with an empty response."""
     request = event.get("request") if isinstance(event, Mapping) else None
     request_type = request.get("type") if isinstance(request, Mapping) else None
@@ -45,8 +44,8 @@ def fallback_response(event: object) -> dict[str, Any]:
         "version": "1.0",
         "sessionAttributes": {},
         "response": {
-            "outputSpeech": _ssml(_prompt(language, "error")),
-            "reprompt": {"outputSpeech": _ssml(_prompt(language, "error_reprompt"))},
+            "outputSpeech": _ssml(_prompt(content_dir, language, "error")),
+            "reprompt": {"outputSpeech": _ssml(_prompt(content_dir, language, "error_reprompt"))},
             "shouldEndSession": False,
         },
     }

@@ -17,11 +17,6 @@ logger = logging.getLogger(__name__)
 
 FETCH_TIMEOUT_SECONDS = 1.0
 MAX_CONTENT_BYTES = 2 * 1024 * 1024
-MANIFEST_PATH = "audio-manifest.json"
-
-
-def deck_path(language: str) -> str:
-    return f"decks/{language}.json"
 
 
 class RemoteError(Exception):

@@ -9,9 +9,9 @@ from ask_sdk_core.utils import get_locale, get_supported_interfaces
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
+from factcontent.deck import Fact, pick_fact
 from factskill.apl import APL_TOKEN, FACT_DOCUMENT, fact_datasources
 from factskill.content import ContentStore, LocaleContent
-from factskill.deck import Fact, pick_fact
 from factskill.session import SessionState
 from factskill.speech import SpeechBuilder
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import NamedTuple
 
-from factskill.constants import (
+from factcontent.limits import (
     MAX_AUDIO_FILE_SECONDS,
     MAX_AUDIO_TAGS,
     MAX_REPROMPT_AUDIO_SECONDS,

@@ -13,9 +13,9 @@ from typing import Any
 
 from cryptography import x509
 
-from scripts import serve
-from scripts.localdev.verify import CertificateCache, RequestVerifier
-from scripts.localdev.webapp import SkillApp
+from factlocal.commands import serve
+from factlocal.verify import CertificateCache, RequestVerifier
+from factlocal.webapp import SkillApp
 
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-bench.pem"
 

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from factskill.constants import LANGUAGES
-from factskill.content import CONTENT_DIR, load_deck, load_prompts
-from factskill.prompts import QUESTION_MARKS, QUESTION_PROMPTS, REPROMPTS
-from tests.conftest import REPO_ROOT
+from factcontent.files import load_deck, load_prompts
+from factcontent.locales import LANGUAGES
+from factcontent.prompts import QUESTION_MARKS, QUESTION_PROMPTS, REPROMPTS
+from tests.conftest import ASSETS_DIR, REPO_ROOT
 
-EN_DECK = load_deck(CONTENT_DIR, "en")
+EN_DECK = load_deck(ASSETS_DIR, "en")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_deck_is_big_enough_and_checked(language: str) -> None:
-    deck = load_deck(CONTENT_DIR, language)
+    deck = load_deck(ASSETS_DIR, language)
     assert deck.language == language
     assert len(deck.facts) >= 30
     assert len(deck.topics) >= 5
@@ -27,14 +26,14 @@ def test_deck_is_big_enough_and_checked(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_decks_share_fact_ids_and_topics(language: str) -> None:
-    deck = load_deck(CONTENT_DIR, language)
+    deck = load_deck(ASSETS_DIR, language)
     assert set(deck.topics) == set(EN_DECK.topics)
     assert {(f.id, f.topic) for f in deck.facts} == {(f.id, f.topic) for f in EN_DECK.facts}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_prompts_that_keep_the_session_open_ask_a_question(language: str) -> None:
-    prompts = load_prompts(CONTENT_DIR, language)
+    prompts = load_prompts(ASSETS_DIR, language)
     for key in QUESTION_PROMPTS:
         assert prompts.texts[key].rstrip().endswith(QUESTION_MARKS), f"{language} prompt {key!r}"
     for key in REPROMPTS:
@@ -53,16 +52,10 @@ def test_english_deck_states_per_millisecond_billing() -> None:
     assert any("1 millisecond" in f.text and "December 2020" in f.text for f in EN_DECK.facts)
 
 
-def test_content_dir_is_the_assets_folder() -> None:
-    assert Path(CONTENT_DIR).resolve() == (REPO_ROOT / "assets").resolve()
-
-
-def test_lambda_requirements_are_runtime_only() -> None:
-    lines = (REPO_ROOT / "skill" / "requirements.txt").read_text().splitlines()
-    packages = {
-        line.split("==")[0].strip().lower() for line in lines if line and not line.startswith("#")
-    }
-    assert packages == {"ask-sdk-core"}
+def test_no_symbolic_link_in_the_lambda_source() -> None:
+    """The build copies the content into the artifact; the source tree links to nothing."""
+    links = [p for p in (REPO_ROOT / "skill").rglob("*") if p.is_symlink()]
+    assert not links, f"symbolic links in skill/: {links}"
 
 
 def test_cold_start_imports_no_aws_client_and_reads_no_file() -> None:

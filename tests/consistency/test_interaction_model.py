@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
-from factskill.constants import LOCALE_LANGUAGE
-from factskill.content import CONTENT_DIR, load_deck
-from factskill.handlers import HANDLED_INTENTS
-from scripts.simulator.launch import match_launch
-from scripts.simulator.model import InteractionModel, load_models
-from tests.conftest import MODEL_DIR
+from factcontent.files import load_deck
+from factcontent.locales import LOCALE_LANGUAGE
+from factsim.launch import match_launch
+from factsim.model import InteractionModel, load_models
+from factskill.handlers import FallbackIntentHandler, UnusedRequestHandler
+from tests.conftest import ASSETS_DIR, MODEL_DIR, load_event
+from tests.dispatch import answering_handler, handler_for, request_handlers
 
 MODELS = load_models(MODEL_DIR)
 SKILL = json.loads((MODEL_DIR / "skill.json").read_text())["manifest"]
@@ -52,10 +53,32 @@ def test_a_model_for_every_supported_locale_and_no_other() -> None:
     assert set(SKILL["privacyAndCompliance"]["locales"]) == set(LOCALE_LANGUAGE)
 
 
+# Handlers that answer what no intent of the model names, by design.
+CATCH_ALL = (FallbackIntentHandler, UnusedRequestHandler)
+FALLBACK_INTENT = "AMAZON.FallbackIntent"
+
+
 @pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
-def test_every_intent_has_a_handler_and_every_handler_an_intent(locale: str) -> None:
-    assert set(MODELS[locale].intents) == set(HANDLED_INTENTS)
+def test_every_intent_is_answered_by_its_own_handler_in_dispatch(locale: str) -> None:
+    """Dispatch itself decides: the handler the SDK picks is never a catch-all, but for Fallback."""
     assert set(MODELS[locale].intents) >= REQUIRED_BUILTINS
+    for intent in MODELS[locale].intents:
+        handler = answering_handler(intent, locale)
+        if intent == FALLBACK_INTENT:
+            assert isinstance(handler, FallbackIntentHandler), type(handler).__name__
+        else:
+            assert not isinstance(handler, CATCH_ALL), (
+                f"{locale} {intent} reaches {type(handler).__name__}: no handler answers it"
+            )
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+def test_every_intent_handler_answers_an_intent_of_the_model(locale: str) -> None:
+    """A handler for an intent the model lacks is dead code (or a missing model intent)."""
+    reached = {type(answering_handler(name, locale)) for name in MODELS[locale].intents}
+    reached |= {type(handler_for(load_event(name))) for name in ("launch", "session_ended")}
+    every = {type(handler) for handler in request_handlers()}
+    assert every - reached - set(CATCH_ALL) == set()
 
 
 @pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
@@ -111,7 +134,7 @@ def test_english_models_are_identical() -> None:
 
 @pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
 def test_decks_and_slot_values_name_the_same_topics(locale: str) -> None:
-    deck = load_deck(CONTENT_DIR, LOCALE_LANGUAGE[locale])
+    deck = load_deck(ASSETS_DIR, LOCALE_LANGUAGE[locale])
     slot_ids = {v.id for v in MODELS[locale].slot_values("GetNewFactIntent", "topic")}
     assert slot_ids == set(deck.topics)
 

@@ -16,13 +16,21 @@ from typing import Any
 import pytest
 from cfnlint.decode import decode_str
 
+from factcontent.layout import PUBLIC_PREFIX
 from factskill.config import Settings
-from factskill.constants import ENV_ALLOW_HTTP_AUDIO, ENV_AUDIO_MANIFEST, SETTINGS_ENV_VARS
-from scripts.audio.constants import PUBLIC_PREFIX
-from tests.conftest import REPO_ROOT
+from factskill.constants import (
+    ENV_ALLOW_HTTP_AUDIO,
+    ENV_AUDIO_MANIFEST,
+    ENV_CONTENT_DIR,
+    SETTINGS_ENV_VARS,
+)
+from tests.conftest import ASSETS_DIR, REPO_ROOT
 
 TEMPLATE = REPO_ROOT / "template.yaml"
-LOCAL_ONLY_ENV_VARS = frozenset({ENV_AUDIO_MANIFEST, ENV_ALLOW_HTTP_AUDIO})
+# Local development only: in Lambda the content is the bundled copy and audio is https.
+LOCAL_ONLY_ENV_VARS = frozenset({ENV_AUDIO_MANIFEST, ENV_ALLOW_HTTP_AUDIO, ENV_CONTENT_DIR})
+# The source tree bundles no content: Settings read assets/ here, as the built function its copy.
+LOCAL_CONTENT = {ENV_CONTENT_DIR: str(ASSETS_DIR)}
 SKILL_ID_PATTERN = r"^amzn1\.ask\.skill\.[0-9a-fA-F-]+$"
 LAMBDA_LOG_LEVELS = frozenset({"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"})
 ALEXA_TIMEOUT_SECONDS = 8
@@ -250,10 +258,12 @@ def test_function_environment_values(template: Node, function: Node) -> None:
 def test_parameter_defaults_and_choices_are_accepted_by_settings(template: Node) -> None:
     parameters = template["Parameters"]
     for level in [*parameters["LogLevel"]["AllowedValues"], parameters["LogLevel"]["Default"]]:
-        assert Settings.from_env({"LOG_LEVEL": level}).log_level == level
+        assert Settings.from_env({**LOCAL_CONTENT, "LOG_LEVEL": level}).log_level == level
     refresh = parameters["ContentRefreshSeconds"]
     assert refresh["MinValue"] == 0
-    settings = Settings.from_env({"CONTENT_REFRESH_SECONDS": str(refresh["Default"])})
+    settings = Settings.from_env(
+        {**LOCAL_CONTENT, "CONTENT_REFRESH_SECONDS": str(refresh["Default"])}
+    )
     assert settings.content_refresh_seconds == float(refresh["Default"])
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
+import re
 import subprocess
 import sys
 import time
@@ -12,12 +13,15 @@ from typing import NamedTuple
 
 import pytest
 
-from tests.conftest import ASSETS_DIR, REPO_ROOT
+from factcontent.files import load_deck
+from tests.conftest import ASSETS_DIR, EVENTS_DIR, REPO_ROOT
+from tests.lambda_python import LAMBDA_PYTHON, NO_LAMBDA_PYTHON, lambda_python
+from tests.support import assert_valid_response, ssml_of, text_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.network]
 
 SKILL_DIR = REPO_ROOT / "skill"
-LAMBDA_PYTHON = (3, 13)
+PACKAGES = ("factskill", "factcontent")
 MAX_ARTIFACT_BYTES = 20 * 1024 * 1024
 BUILD_TIMEOUT_SECONDS = 600
 SDK_PACKAGES = ("ask_sdk_core", "ask_sdk_model", "ask_sdk_runtime")
@@ -27,6 +31,16 @@ CONTENT_KINDS = ("decks", "prompts")
 MANIFEST = "audio-manifest.json"
 # PEP 552 flags word: hash-based (bit 0), not checked against the source (bit 1 clear).
 UNCHECKED_HASH_FLAGS = 0b01
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked_versions(lock: Path) -> dict[str, str]:
+    """Return name -> version of every package pinned in a requirements lock."""
+    pins = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)", lock.read_text(), re.M)
+    return {canonical(name): version for name, version in pins}
 
 
 class Artifact(NamedTuple):
@@ -51,24 +65,6 @@ def run_build(cmd: list[str], *, cwd: Path, python: str) -> None:
     )
     if result.returncode != 0:
         pytest.fail(f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}")
-
-
-def python_version(python: str) -> tuple[int, int] | None:
-    """Return the version of the interpreter `python` if it runs and has pip, else None."""
-    try:
-        result = subprocess.run(
-            [python, "-c", "import pip, sys; print(*sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    except OSError:
-        return None
-    if result.returncode != 0:
-        return None
-    major, minor = map(int, result.stdout.split())
-    return major, minor
 
 
 def files_under(root: Path) -> list[Path]:
@@ -108,27 +104,71 @@ def sam_artifact(out: Path, python: str) -> Path:
 def artifact(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Artifact:
     python = sys.executable
     if request.param == "make with python3.13":
-        python = shutil.which("python3.13") or "python3.13"
-        if python_version(python) != LAMBDA_PYTHON:
-            pytest.skip("no working python3.13 with pip on PATH: the precompiling path is untested")
-    version = python_version(python)
-    assert version is not None, f"{python} cannot run pip"
+        python = lambda_python() or ""
+        if not python:
+            pytest.skip(NO_LAMBDA_PYTHON)
+    version = sys.version_info[:2] if python == sys.executable else LAMBDA_PYTHON
     out = tmp_path_factory.mktemp(request.param.replace(" ", "-"))
     build = sam_artifact if request.param == "sam build" else make_artifact
-    return Artifact(build(out, python), version)
+    return Artifact(build(out, python), (version[0], version[1]))
 
 
-def test_artifact_has_the_package_and_the_sdk(artifact: Artifact) -> None:
+def test_artifact_has_the_packages_and_the_sdk(artifact: Artifact) -> None:
     root = artifact.root
-    source = {
-        p.relative_to(SKILL_DIR)
-        for p in (SKILL_DIR / "factskill").rglob("*.py")
-        if "content" not in p.relative_to(SKILL_DIR).parts
-    }
-    assert Path("factskill/app.py") in source
-    assert {p.relative_to(root) for p in (root / "factskill").rglob("*.py")} == source
+    for package in PACKAGES:
+        source = {p.relative_to(SKILL_DIR) for p in (SKILL_DIR / package).rglob("*.py")}
+        assert Path(package, "__init__.py") in source
+        assert {p.relative_to(root) for p in (root / package).rglob("*.py")} == source
     for package in SDK_PACKAGES:
         assert (root / package / "__init__.py").is_file(), package
+
+
+def test_artifact_ships_exactly_the_locked_dependencies(artifact: Artifact) -> None:
+    """Every distribution in the artifact is in skill/requirements.txt at its locked version."""
+    locked = locked_versions(SKILL_DIR / "requirements.txt")
+    shipped = {}
+    for info in artifact.root.glob("*.dist-info"):
+        name, version = info.name.removesuffix(".dist-info").rsplit("-", 1)
+        shipped[canonical(name)] = version
+    assert shipped == locked
+
+
+SMOKE = """
+import json, sys
+sys.path.insert(0, {root!r})
+import factskill.app
+event = json.load(open({event!r}))
+print(json.dumps(factskill.app.handler(event, None)))
+bad = sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "botocore", "pydub", "moto"))
+assert not bad, bad
+assert factskill.app.__file__.startswith({root!r}), factskill.app.__file__
+"""
+
+
+def test_artifact_answers_a_launch_request_in_a_fresh_python_3_13(artifact: Artifact) -> None:
+    """The artifact alone (no venv, no source tree, its bundled content) answers Launch."""
+    python = lambda_python()
+    if python is None:
+        pytest.skip(NO_LAMBDA_PYTHON)
+    event = EVENTS_DIR / "launch.json"
+    application_id = json.loads(event.read_text())["session"]["application"]["applicationId"]
+    env = {"PATH": os.environ.get("PATH", ""), "SKILL_ID": application_id, "LOG_LEVEL": "WARNING"}
+    result = subprocess.run(
+        [python, "-I", "-c", SMOKE.format(root=str(artifact.root), event=str(event))],
+        cwd=artifact.root.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    response = json.loads(result.stdout)
+    assert_valid_response(response)
+    spoken = text_of(ssml_of(response))
+    deck = load_deck(ASSETS_DIR, "en")
+    assert any(fact.text in spoken for fact in deck.facts), spoken
+    assert response["response"]["shouldEndSession"] is False
 
 
 def test_artifact_has_exactly_the_content_the_skill_reads_as_real_files(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from factskill.constants import LOCALE_LANGUAGE
+from factcontent.locales import LOCALE_LANGUAGE
 from factskill.content import ContentStore
 from tests.conftest import Event, Invoke, event_names, load_event
 from tests.support import assert_valid_response, ssml_of, text_of

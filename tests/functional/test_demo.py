@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import demo
-from scripts.localdev.stack import free_port
+from factlocal.commands import demo
+from factlocal.stack import free_port
 from tests.conftest import REPO_ROOT, load_event
 
 pytestmark = pytest.mark.slow

@@ -13,14 +13,15 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 
-from factskill.content import CONTENT_DIR, load_deck
-from factskill.manifest import text_digest
-from scripts import chat
-from scripts.localdev.verify import VerificationError
-from scripts.localdev.webapp import SkillApp
-from scripts.simulator.audiocheck import AudioVerdict
-from scripts.simulator.dialog import load_dialog, parse_dialog, run_dialog
-from scripts.simulator.session import Conversation, HttpTransport, InProcess
+from factcontent.files import load_deck
+from factcontent.manifest import text_digest
+from factlocal.verify import VerificationError
+from factlocal.webapp import SkillApp
+from factsim import cli as chat
+from factsim.audiocheck import AudioVerdict
+from factsim.dialog import load_dialog, parse_dialog, run_dialog
+from factsim.session import Conversation, HttpTransport, InProcess
+from tests.conftest import ASSETS_DIR
 
 DIALOGS_DIR = Path(__file__).resolve().parent.parent / "dialogs"
 DIALOGS = sorted(DIALOGS_DIR.glob("*.yaml"))
@@ -255,7 +256,7 @@ def test_main_refuses_a_non_http_url(capsys: pytest.CaptureFixture[str]) -> None
 
 @pytest.fixture
 def audio_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    deck = load_deck(CONTENT_DIR, "en")
+    deck = load_deck(ASSETS_DIR, "en")
     entries = {
         fact.id: {
             "key": f"audio/en-US/{fact.id}.mp3",

@@ -6,7 +6,9 @@ import copy
 import hashlib
 import json
 import logging
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -14,8 +16,8 @@ from typing import Any
 import pytest
 
 from factskill.config import Settings
-from factskill.content import CONTENT_DIR, ContentStore
-from factskill.remote import Fetched, RemoteError, https_fetch
+from factskill.content import ContentStore
+from factskill.remote import FETCH_TIMEOUT_SECONDS, Fetched, RemoteError, https_fetch
 from factskill.wiring import build_handler
 from tests.conftest import ASSETS_DIR, load_event
 from tests.support import ssml_of, text_of
@@ -78,7 +80,9 @@ def clock() -> Clock:
 @pytest.fixture
 def store(bucket: Bucket, clock: Clock) -> ContentStore:
     settings = Settings(
-        content_base_url="https://b.s3.eu-west-1.amazonaws.com/public/", content_refresh_seconds=300
+        content_base_url="https://b.s3.eu-west-1.amazonaws.com/public/",
+        content_refresh_seconds=300,
+        content_dir=str(ASSETS_DIR),
     )
     return ContentStore(settings, fetch=bucket.fetch, clock=clock)
 
@@ -164,7 +168,7 @@ def test_unreachable_bucket_keeps_the_copy_in_use_and_logs_once(
 def test_new_manifest_is_adopted_and_never_plays_stale_audio(
     store: ContentStore, bucket: Bucket, clock: Clock
 ) -> None:
-    from factskill.manifest import text_digest
+    from factcontent.manifest import text_digest
 
     deck = new_deck("Audio fact.")
     entry = {
@@ -236,9 +240,24 @@ def test_https_fetch_does_conditional_gets(server: str) -> None:
         https_fetch("file:///etc/passwd", None)
 
 
-def test_https_fetch_unreachable_host_fails_fast() -> None:
-    with pytest.raises(RemoteError):
-        https_fetch("http://127.0.0.1:9/public/decks/en.json", None)
+def test_https_fetch_refused_connection_is_a_remote_error() -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # nothing listens here once the socket is closed
+    with pytest.raises(RemoteError, match="refused"):
+        https_fetch(f"http://127.0.0.1:{port}/public/decks/en.json", None)
+
+
+def test_https_fetch_of_a_silent_server_gives_up_after_its_timeout() -> None:
+    """A server that accepts and never answers costs one timeout, then a RemoteError."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel completes the handshake; nobody ever reads or writes
+        started = time.monotonic()
+        with pytest.raises(RemoteError, match="timed out"):
+            https_fetch(f"http://127.0.0.1:{silent.getsockname()[1]}/decks/en.json", None)
+        elapsed = time.monotonic() - started
+    assert FETCH_TIMEOUT_SECONDS <= elapsed < FETCH_TIMEOUT_SECONDS + 2
 
 
 def test_skill_adopts_deck_from_a_real_server(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -247,5 +266,6 @@ def test_skill_adopts_deck_from_a_real_server(server: str, monkeypatch: pytest.M
     _Handler.files = {"/public/decks/en.json": json.dumps(new_deck("Served over HTTP.")).encode()}
     monkeypatch.setenv("ALLOW_HTTP_AUDIO", "true")
     monkeypatch.setenv("CONTENT_BASE_URL", server + "/public/")
+    bundled = (ASSETS_DIR / "decks" / "en.json").read_bytes()
     assert "Served over HTTP." in text_of(ssml_of(app.handler(load_event("launch"), None)))
-    assert CONTENT_DIR  # the bundled copy stays on disk, untouched
+    assert (ASSETS_DIR / "decks" / "en.json").read_bytes() == bundled  # adopted in memory only

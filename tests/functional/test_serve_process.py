@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from scripts.localdev.stack import free_port, wait_for
+from factlocal.stack import free_port, wait_for
 from tests.conftest import REPO_ROOT, load_event
 
 pytestmark = pytest.mark.slow

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from factlocal.commands import serve
+from factlocal.verify import CertificateCache, RequestVerifier
+from factlocal.webapp import MAX_BODY_BYTES, SkillApp
 from factskill.app import answer
-from scripts import serve
-from scripts.localdev.verify import CertificateCache, RequestVerifier
-from scripts.localdev.webapp import MAX_BODY_BYTES, SkillApp
 from tests.conftest import load_event
 from tests.unit.alexa_test_ca import CERT_URL, NOW, AlexaPKI, build_pki, sign
 

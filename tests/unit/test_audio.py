@@ -4,9 +4,9 @@ import logging
 
 import pytest
 
+from factcontent.deck import Deck, Fact
+from factcontent.manifest import AudioEntry, text_digest
 from factskill.audio import playable_audio
-from factskill.deck import Deck, Fact
-from factskill.manifest import AudioEntry, text_digest
 
 DECK = Deck(
     language="en",

@@ -1,16 +1,29 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from factskill.config import DEFAULT_CONTENT_REFRESH_SECONDS, Settings, get_settings
+from factskill.config import (
+    BUNDLED_CONTENT_DIR,
+    DEFAULT_CONTENT_REFRESH_SECONDS,
+    Settings,
+    get_settings,
+)
 from factskill.exceptions import ConfigError
+from tests.conftest import ASSETS_DIR, REPO_ROOT
+
+# The source tree bundles no content (the build does): every environment here points at assets/.
+BASE = {"CONTENT_DIR": str(ASSETS_DIR)}
 
 
 def test_settings_defaults_from_empty_environment() -> None:
-    settings = Settings.from_env({})
-    assert settings == Settings()
+    settings = Settings.from_env(BASE)
+    assert settings == Settings(content_dir=str(ASSETS_DIR))
     assert settings.skill_id is None
     assert settings.allow_http_audio is False
     assert settings.content_refresh_seconds == DEFAULT_CONTENT_REFRESH_SECONDS
@@ -19,6 +32,7 @@ def test_settings_defaults_from_empty_environment() -> None:
 def test_settings_read_every_variable() -> None:
     settings = Settings.from_env(
         {
+            **BASE,
             "SKILL_ID": " amzn1.ask.skill.abc ",
             "AUDIO_BASE_URL": "https://bucket.s3.eu-west-1.amazonaws.com",
             "AUDIO_MANIFEST": "/tmp/m.json",
@@ -44,16 +58,20 @@ def test_settings_read_every_variable() -> None:
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"CONTENT_REFRESH_SECONDS": "soon"}, "CONTENT_REFRESH_SECONDS"),
         ({"CONTENT_REFRESH_SECONDS": "-1"}, "CONTENT_REFRESH_SECONDS"),
+        (
+            {"CONTENT_DIR": "/nonexistent/assets"},
+            "CONTENT_DIR='/nonexistent/assets' is not a directory",
+        ),
     ],
 )
 def test_settings_reject_malformed_values(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        Settings.from_env(env)
+        Settings.from_env({**BASE, **env})
 
 
 def test_settings_allow_http_audio_for_local_development() -> None:
     settings = Settings.from_env(
-        {"ALLOW_HTTP_AUDIO": "true", "AUDIO_BASE_URL": "http://127.0.0.1:5000/b"}
+        {**BASE, "ALLOW_HTTP_AUDIO": "true", "AUDIO_BASE_URL": "http://127.0.0.1:5000/b"}
     )
     assert settings.audio_base_url == "http://127.0.0.1:5000/b/"
 
@@ -76,3 +94,29 @@ def test_get_settings_no_warning_with_skill_id(
     with caplog.at_level(logging.WARNING):
         assert get_settings().skill_id == "amzn1.ask.skill.x"
     assert "SKILL_ID" not in caplog.text
+
+
+def test_settings_without_bundled_content_name_content_dir() -> None:
+    """The source tree has no factskill/content: the error says to build or to set CONTENT_DIR."""
+    assert not Path(BUNDLED_CONTENT_DIR).exists()
+    with pytest.raises(ConfigError, match=r"no content is bundled.*CONTENT_DIR"):
+        Settings.from_env({})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ALLOW_HTTP_AUDIO", "maybe"), ("LOG_LEVEL", "LOUD"), ("CONTENT_REFRESH_SECONDS", "soon")],
+)
+def test_configuration_error_fails_init_naming_the_variable(name: str, value: str) -> None:
+    """Lambda imports factskill.app at init: a bad setting fails there, once, by name."""
+    env = {**os.environ, **BASE, name: value}
+    result = subprocess.run(
+        [sys.executable, "-c", "import factskill.app"],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"ConfigError: {name}=" in result.stderr

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from factskill.deck import Deck, Fact, parse_deck, pick_fact
-from factskill.exceptions import DeckError
+from factcontent.deck import Deck, Fact, parse_deck, pick_fact
+from factcontent.exceptions import DeckError
 
 LOCALES = ("en-US", "en-GB")
 

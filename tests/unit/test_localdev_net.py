@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.localdev.net import is_loopback
+from factlocal.net import is_loopback
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scripts.localdev.template import (
+from factlocal.template import (
     apply_bucket_settings,
     bucket_settings,
     is_tls_only_statement,

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from factskill.exceptions import ManifestError
-from factskill.manifest import AudioEntry, Manifest, loads_manifest, parse_manifest, text_digest
+from factcontent.exceptions import ManifestError
+from factcontent.manifest import AudioEntry, Manifest, loads_manifest, parse_manifest, text_digest
 
 DIGEST = text_digest("Hello.")
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from factskill.exceptions import DeckError
-from factskill.locales import resolve_locale
-from factskill.prompts import PROMPT_PLACEHOLDERS, Prompts, parse_prompts
+from factcontent.exceptions import DeckError
+from factcontent.locales import resolve_locale
+from factcontent.prompts import PROMPT_PLACEHOLDERS, Prompts, parse_prompts
 from factskill.session import SessionState
 
 

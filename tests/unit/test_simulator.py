@@ -13,15 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factskill.constants import LOCALE_LANGUAGE
-from scripts.simulator.audiocheck import AudioVerdict, check_audio_url, url_problem
-from scripts.simulator.builtins import BUILTIN_PHRASES, FALLBACK
-from scripts.simulator.envelopes import Device, envelope, intent_request, slot_json
-from scripts.simulator.exceptions import TransportError
-from scripts.simulator.model import Intent as ModelIntent
-from scripts.simulator.model import InteractionModel
-from scripts.simulator.render import render_reply, speech_text
-from scripts.simulator.resolver import (
+from factcontent.locales import LOCALE_LANGUAGE
+from factsim.audiocheck import AudioVerdict, check_audio_url, url_problem
+from factsim.builtins import BUILTIN_PHRASES, FALLBACK
+from factsim.envelopes import Device, envelope, intent_request, slot_json
+from factsim.exceptions import TransportError
+from factsim.model import Intent as ModelIntent
+from factsim.model import InteractionModel
+from factsim.render import render_reply, speech_text
+from factsim.resolver import (
     Intent,
     Launch,
     NeedsLaunch,
@@ -30,7 +30,7 @@ from scripts.simulator.resolver import (
     SessionEnd,
     Slot,
 )
-from scripts.simulator.session import Conversation, InProcess
+from factsim.session import Conversation, InProcess
 from tests.conftest import load_event
 
 APP_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
@@ -491,7 +491,7 @@ def test_url_problem_allows_https_and_loopback_http_only(url: str, allowed: bool
 
 
 def test_check_audio_url_validates_the_fetched_mp3() -> None:
-    from scripts.audio.postprocess import to_alexa_mp3
+    from factaudio.postprocess import to_alexa_mp3
     from tests.audio_support import tone
 
     mp3 = to_alexa_mp3(tone(1500))

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from factskill.constants import MAX_AUDIO_TAGS
+from factcontent.limits import MAX_AUDIO_TAGS
 from factskill.speech import AudioClip, SpeechBuilder, escape, is_allowed_audio_url
 
 

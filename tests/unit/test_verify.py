@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from scripts.localdev.verify import (
+from factlocal.verify import (
     CERT_URL_HEADER,
     SIGNATURE_HEADER,
     CertificateCache,
@@ -433,7 +433,7 @@ def test_verify_logs_reason_at_warning_but_never_the_body(
     verifier: RequestVerifier, caplog: pytest.LogCaptureFixture
 ) -> None:
     body = envelope(iso(-3600))
-    with caplog.at_level(logging.WARNING, logger="scripts.localdev.verify"):
+    with caplog.at_level(logging.WARNING, logger="factlocal.verify"):
         reason_of(verifier, headers(body), body)
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
     assert "stale-timestamp" in caplog.text

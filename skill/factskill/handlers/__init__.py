@@ -27,26 +27,10 @@ CONTENT_HANDLERS = (
 # Handlers with no content; last, because UnusedRequestHandler accepts everything.
 TRAILING_HANDLERS = (SessionEndedRequestHandler, UnusedRequestHandler)
 
-# The intents the handlers above answer by name (the consistency tests compare it to the model).
-HANDLED_INTENTS = frozenset(
-    {
-        "GetNewFactIntent",
-        "ListTopicsIntent",
-        "AMAZON.YesIntent",
-        "AMAZON.NextIntent",
-        "AMAZON.RepeatIntent",
-        "AMAZON.HelpIntent",
-        "AMAZON.StopIntent",
-        "AMAZON.CancelIntent",
-        "AMAZON.NoIntent",
-        "AMAZON.NavigateHomeIntent",
-        "AMAZON.FallbackIntent",
-    }
-)
-
 __all__ = [
     "CONTENT_HANDLERS",
-    "HANDLED_INTENTS",
     "TRAILING_HANDLERS",
     "CatchAllExceptionHandler",
+    "FallbackIntentHandler",
+    "UnusedRequestHandler",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import io
 from pathlib import Path
 from typing import Any
@@ -9,12 +10,14 @@ from typing import Any
 import pytest
 from mutagen.mp3 import MP3
 
-from factskill.deck import Deck, Fact
-from scripts.audio.constants import CACHE_CONTROL, MANIFEST_NAME
-from scripts.audio.pipeline import Options, Summary, build
-from scripts.audio.publish import DirectoryTarget, S3Target, Target
+from factaudio.constants import CACHE_CONTROL
+from factaudio.pipeline import Options, Summary, build
+from factaudio.publish import DirectoryTarget, S3Target, Target
+from factcontent.deck import Deck, Fact
+from factcontent.layout import MANIFEST_FILE
+from factlocal.template import bucket_settings
 from tests.audio_support import ToneEngine
-from tests.conftest import BUCKET
+from tests.conftest import BUCKET, REPO_ROOT
 
 PREFIX = "public/"
 
@@ -174,14 +177,14 @@ def test_concurrent_publisher_is_detected(target: Target) -> None:
     run(ToneEngine(), target, {"de-DE": DECKS["de-DE"]})
     seen = target.read_manifest()
     run(ToneEngine(), target)  # someone else publishes in between
-    from scripts.audio.exceptions import ManifestConflictError
+    from factaudio.exceptions import ManifestConflictError
 
     with pytest.raises(ManifestConflictError, match="run it again"):
         target.write_manifest(seen.manifest, expected=seen.etag)
 
 
 def test_first_manifest_write_refuses_to_overwrite(target: Target) -> None:
-    from scripts.audio.exceptions import ManifestConflictError
+    from factaudio.exceptions import ManifestConflictError
 
     empty = target.read_manifest()
     run(ToneEngine(), target, {"de-DE": DECKS["de-DE"]})
@@ -192,21 +195,44 @@ def test_first_manifest_write_refuses_to_overwrite(target: Target) -> None:
 # --- S3 specifics moto does not check for us ---
 
 
+def publicly_readable(bucket: str, key: str) -> bool:
+    """True when template.yaml's bucket policy lets anyone GetObject `key` (moto checks no policy)."""
+    policy = bucket_settings(bucket, path=REPO_ROOT / "template.yaml")["policy"]
+    arn = f"arn:aws:s3:::{bucket}/{key}"
+    for statement in policy["Statement"]:
+        resources = statement["Resource"]
+        resources = [resources] if isinstance(resources, str) else resources
+        actions = statement["Action"]
+        actions = [actions] if isinstance(actions, str) else actions
+        if (
+            statement["Effect"] == "Allow"
+            and statement.get("Principal") in ("*", {"AWS": "*"})
+            and "s3:GetObject" in actions
+            and any(fnmatch.fnmatchcase(arn, pattern) for pattern in resources)
+        ):
+            return True
+    return False
+
+
 def test_s3_uploads_are_public_audio_without_acls(
     s3_client: Any, bucket: str, s3_calls: list[Any]
 ) -> None:
+    """Public by the bucket policy alone (never an ACL): every MP3 and the manifest under it."""
     run(ToneEngine(), S3Target(s3_client, bucket, prefix=PREFIX))
+    assert not publicly_readable(bucket, "private/x.mp3")  # the policy is not public-all
     puts = [params for name, params in s3_calls if name == "PutObject"]
     assert len(puts) == 8  # 5 MP3s, the manifest, then the two decks
     manifest, decks = puts[-3], puts[-2:]
-    assert manifest["Key"] == PREFIX + MANIFEST_NAME and manifest["IfNoneMatch"] == "*"
+    assert manifest["Key"] == PREFIX + MANIFEST_FILE and manifest["IfNoneMatch"] == "*"
     assert sorted(d["Key"] for d in decks) == [PREFIX + "decks/de.json", PREFIX + "decks/en.json"]
     assert {d["ContentType"] for d in decks} == {"application/json"}
     for name, params in s3_calls:
         assert "ACL" not in params, f"{name} sent an ACL"
         assert not any(k.startswith("Grant") for k in params), f"{name} sent a grant"
+    assert publicly_readable(bucket, manifest["Key"])
     for params in puts[:-3]:
         assert params["Key"].startswith(PREFIX + "audio/")
+        assert publicly_readable(bucket, params["Key"]), params["Key"]
         assert params["ContentType"] == "audio/mpeg"
         assert params["CacheControl"] == CACHE_CONTROL
         head = s3_client.head_object(Bucket=bucket, Key=params["Key"])
@@ -234,7 +260,7 @@ def test_s3_second_manifest_write_is_conditional_on_etag(
     etag = target.read_manifest().etag
     s3_calls.clear()
     run(ToneEngine(), target)
-    manifest_put = [p for n, p in s3_calls if n == "PutObject" and p["Key"].endswith(MANIFEST_NAME)]
+    manifest_put = [p for n, p in s3_calls if n == "PutObject" and p["Key"].endswith(MANIFEST_FILE)]
     assert manifest_put and manifest_put[0]["IfMatch"] == etag
 
 
@@ -243,13 +269,13 @@ def test_directory_target_writes_manifest_atomically(tmp_path: Path) -> None:
     run(ToneEngine(), target)
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert leftovers == []
-    assert (tmp_path / MANIFEST_NAME).stat().st_mode & 0o644 == 0o644
+    assert (tmp_path / MANIFEST_FILE).stat().st_mode & 0o644 == 0o644
 
 
 def test_published_deck_is_what_the_skill_parses(target: Target) -> None:
     import json
 
-    from factskill.deck import parse_deck
+    from factcontent.deck import parse_deck
 
     summary = run(ToneEngine(), target)
     assert summary.decks_published == 2

@@ -12,15 +12,15 @@ import pytest
 from moto.core.botocore_stubber import MockRawResponse
 from mutagen.mp3 import MP3
 
+from factaudio import cli as synthesize
+from factaudio.engines import PollyEngine
+from factaudio.exceptions import SynthesisError
+from factaudio.plan import Voice
+from factaudio.voices import load_voices
+from factcontent.files import load_deck
 from factskill import app
-from factskill.content import CONTENT_DIR, load_deck
-from scripts import synthesize
-from scripts.audio.engines import PollyEngine
-from scripts.audio.exceptions import SynthesisError
-from scripts.audio.plan import Voice
-from scripts.audio.voices import load_voices
 from tests.audio_support import polly_like_mp3
-from tests.conftest import load_event
+from tests.conftest import ASSETS_DIR, load_event
 from tests.support import audio_urls, ssml_of
 
 
@@ -62,7 +62,8 @@ def test_dry_run_prints_plan_and_cost(tmp_path: Path, capsys: pytest.CaptureFixt
         == 0
     )
     out = capsys.readouterr().out
-    assert "en-US: build 36" in out and "ja-JP: build 36" in out
+    en, ja = (len(load_deck(ASSETS_DIR, language).facts) for language in ("en", "ja"))
+    assert f"en-US: build {en}," in out and f"ja-JP: build {ja}," in out
     assert re.search(
         r"billed characters: \d+; estimated Polly cost: \$0\.0000", out
     )  # espeak is free
@@ -79,9 +80,10 @@ def test_espeak_build_then_skill_plays_the_audio(
         synthesize.main(["--out", str(out), "--locale", "en-US", "--json", "--workers", "2"]) == 0
     )
     summary = json.loads(capsys.readouterr().out)
+    facts = len(load_deck(ASSETS_DIR, "en").facts)
     for key in ("planned", "synthesized", "skipped", "uploaded", "failed", "characters", "seconds"):
         assert key in summary
-    assert summary["synthesized"] == summary["planned"] == 36 and summary["failed"] == 0
+    assert summary["synthesized"] == summary["planned"] == facts and summary["failed"] == 0
 
     base = "https://audio.example.test/public/"
     monkeypatch.setenv("AUDIO_MANIFEST", str(out / "audio-manifest.json"))
@@ -92,17 +94,17 @@ def test_espeak_build_then_skill_plays_the_audio(
     data = (out / url.removeprefix(base)).read_bytes()
     info = MP3(io.BytesIO(data)).info
     assert (info.version, info.layer, info.bitrate, info.sample_rate) == (2, 3, 48000, 24000)
-    fact = load_deck(CONTENT_DIR, "en").get(response["sessionAttributes"]["last"])
+    fact = load_deck(ASSETS_DIR, "en").get(response["sessionAttributes"]["last"])
     assert fact is not None and fact.text not in ssml_of(response)  # the MP3 speaks it instead
     assert response["response"]["card"]["content"] == fact.text
 
     assert synthesize.main(["--out", str(out), "--locale", "en-US", "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
-    assert again["synthesized"] == again["uploaded"] == 0 and again["skipped"] == 36
+    assert again["synthesized"] == again["uploaded"] == 0 and again["skipped"] == facts
 
 
 def test_skill_ignores_stale_audio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    deck = load_deck(CONTENT_DIR, "en")
+    deck = load_deck(ASSETS_DIR, "en")
     manifest = {
         "format": 1,
         "locales": {
@@ -147,7 +149,7 @@ def polly(mocked_aws: None) -> tuple[Any, list[dict[str, Any]]]:
 
 def test_polly_engine_sends_what_polly_needs(polly: tuple[Any, list[dict[str, Any]]]) -> None:
     client, calls = polly
-    engine = PollyEngine(client, load_voices())
+    engine = PollyEngine(client, load_voices(ASSETS_DIR / "voices.json"))
     voice = engine.voice("de-DE")
     assert voice == Voice("polly", "Vicki", "neural")
     assert engine.max_tps(voice) == 8.0
@@ -168,17 +170,20 @@ def test_polly_engine_sends_what_polly_needs(polly: tuple[Any, list[dict[str, An
 def test_polly_engine_voices_checked_against_describe_voices(
     polly: tuple[Any, list[dict[str, Any]]],
 ) -> None:
-    from scripts.audio.voices import check_polly_voices
+    from factaudio.voices import check_polly_voices
 
     client, _ = polly
-    check_polly_voices(load_voices(), PollyEngine(client, load_voices()).describe_voices())
+    check_polly_voices(
+        load_voices(ASSETS_DIR / "voices.json"),
+        PollyEngine(client, load_voices(ASSETS_DIR / "voices.json")).describe_voices(),
+    )
 
 
 def test_polly_throttling_beyond_retries_is_a_named_failure(
     polly: tuple[Any, list[dict[str, Any]]],
 ) -> None:
     client, calls = polly
-    engine = PollyEngine(client, load_voices())
+    engine = PollyEngine(client, load_voices(ASSETS_DIR / "voices.json"))
     with pytest.raises(SynthesisError, match="ThrottlingException"):
         engine.synthesize("throttle me", engine.voice("en-US"))
     assert len(calls) > 1  # botocore retried before giving up
@@ -223,7 +228,7 @@ def test_polly_engine_refuses_over_3000_billed_characters_before_calling(
     polly: tuple[Any, list[dict[str, Any]]],
 ) -> None:
     client, calls = polly
-    engine = PollyEngine(client, load_voices())
+    engine = PollyEngine(client, load_voices(ASSETS_DIR / "voices.json"))
     with pytest.raises(SynthesisError, match="3001 billed characters; Polly allows 3000"):
         engine.synthesize("x" * 3001, engine.voice("en-US"))
     assert calls == []

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from factskill.deck import Deck, Fact
-from factskill.manifest import AudioEntry, Manifest, text_digest
-from scripts.audio import plan as plan_module
-from scripts.audio.plan import Voice, entry_for, job_digest, make_jobs, merge_manifest, plan_jobs
+from factaudio import plan as plan_module
+from factaudio.plan import Voice, entry_for, job_digest, make_jobs, merge_manifest, plan_jobs
+from factcontent.deck import Deck, Fact
+from factcontent.manifest import AudioEntry, Manifest, text_digest
 
 VOICE = Voice("polly", "Joanna", "neural")
 DECK = Deck(

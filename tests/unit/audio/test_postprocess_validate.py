@@ -9,9 +9,9 @@ import subprocess
 import pytest
 from mutagen.mp3 import MP3
 
-from scripts.audio.exceptions import AudioValidationError, SynthesisError
-from scripts.audio.postprocess import AudioSegment, decode_mp3, ffmpeg, to_alexa_mp3, trim_silence
-from scripts.audio.validate import check_alexa_mp3
+from factaudio.exceptions import AudioValidationError, SynthesisError
+from factaudio.postprocess import AudioSegment, decode_mp3, ffmpeg, to_alexa_mp3, trim_silence
+from factaudio.validate import check_alexa_mp3
 from tests.audio_support import encode, polly_like_mp3, tone
 
 
@@ -101,7 +101,7 @@ def test_check_alexa_mp3_rejects_garbage() -> None:
 
 
 def test_encode_batch_gives_each_clip_its_own_gain() -> None:
-    from scripts.audio.postprocess import encode_batch, prepare
+    from factaudio.postprocess import encode_batch, prepare
 
     quiet, loud = tone(1500) - 18, tone(1800) + 0
     outputs = encode_batch([prepare(quiet), prepare(loud)])
@@ -112,7 +112,7 @@ def test_encode_batch_gives_each_clip_its_own_gain() -> None:
 
 
 def test_encode_batch_reports_ffmpeg_failures() -> None:
-    from scripts.audio.postprocess import Prepared, encode_batch
+    from factaudio.postprocess import Prepared, encode_batch
 
     broken = AudioSegment(data=b"\0\0" * 100, sample_width=2, frame_rate=0, channels=1)
     with pytest.raises(SynthesisError, match="ffmpeg failed"):

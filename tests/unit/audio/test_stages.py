@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from factskill.deck import Deck, Fact
-from scripts.audio import stages
-from scripts.audio.engines import RateLimiter
-from scripts.audio.exceptions import SynthesisError
-from scripts.audio.plan import make_jobs
-from scripts.audio.postprocess import Prepared
-from scripts.audio.publish import DirectoryTarget
+from factaudio import stages
+from factaudio.engines import RateLimiter
+from factaudio.exceptions import SynthesisError
+from factaudio.plan import make_jobs
+from factaudio.postprocess import Prepared
+from factaudio.publish import DirectoryTarget
+from factcontent.deck import Deck, Fact
 from tests.audio_support import ToneEngine
 
 TEXTS = ("Alpha fact.", "Bravo fact, longer.", "Charlie.", "Delta fact text here.")

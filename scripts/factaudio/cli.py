@@ -1,0 +1,187 @@
+"""Build the audio of every fact and publish it with the manifest the skill reads.
+
+python scripts/synthesize.py                         # espeak-ng into build/audio (offline)
+python scripts/synthesize.py --bucket BUCKET         # Amazon Polly into S3
+python scripts/synthesize.py --bucket B --endpoint-url http://127.0.0.1:5000 --engine espeak
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from factaudio.constants import ENV_ASSETS_DIR
+from factaudio.engines import Engine, EspeakEngine, PollyEngine
+from factaudio.exceptions import PipelineError
+from factaudio.pipeline import Options, Summary, build
+from factaudio.publish import DirectoryTarget, S3Target, Target
+from factaudio.voices import check_polly_voices, load_voices
+from factcontent.deck import Deck
+from factcontent.exceptions import ContentError
+from factcontent.files import load_deck
+from factcontent.layout import PUBLIC_PREFIX, VOICES_FILE
+from factcontent.locales import LOCALE_LANGUAGE
+
+logger = logging.getLogger("synthesize")
+DEFAULT_OUT = Path("build/audio")
+DEFAULT_ASSETS = Path("assets")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="synthesize.py", description=__doc__.split("\n\n")[0])
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--bucket", help="publish to this S3 bucket")
+    where.add_argument(
+        "--out", type=Path, help=f"publish to this directory (default {DEFAULT_OUT})"
+    )
+    parser.add_argument(
+        "--assets",
+        type=Path,
+        default=Path(os.environ.get(ENV_ASSETS_DIR) or DEFAULT_ASSETS),
+        help=f"the content: decks/ and voices.json (default ${ENV_ASSETS_DIR}, else {DEFAULT_ASSETS})",
+    )
+    parser.add_argument("--prefix", default=PUBLIC_PREFIX, help="public key prefix in the bucket")
+    parser.add_argument("--region", help="AWS region of the bucket and of Polly")
+    parser.add_argument("--profile", help="AWS named profile")
+    parser.add_argument("--endpoint-url", help="S3-compatible endpoint, e.g. a local moto server")
+    parser.add_argument(
+        "--engine", choices=("polly", "espeak"), help="default: polly with --bucket, else espeak"
+    )
+    parser.add_argument(
+        "--locale",
+        action="append",
+        choices=sorted(LOCALE_LANGUAGE),
+        help="only this locale (repeatable)",
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="ID", help="only this fact id (repeatable)"
+    )
+    parser.add_argument("--workers", type=int, default=4, help="concurrent syntheses (default 4)")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the plan and its cost, change nothing"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    parser.add_argument(
+        "--prune", action="store_true", help="delete MP3s the manifest no longer references"
+    )
+    parser.add_argument("--yes", action="store_true", help="do not ask before pruning")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.endpoint_url and not args.bucket:
+        parser.error("--endpoint-url needs --bucket")
+    if not (args.assets / "decks").is_dir():
+        parser.error(
+            f"no decks in {args.assets}/: run from the repository root or pass --assets DIR"
+        )
+    return args
+
+
+def aws_session(args: argparse.Namespace) -> Any:
+    import boto3
+
+    return boto3.Session(profile_name=args.profile, region_name=args.region or "us-east-1")
+
+
+def aws_config(workers: int) -> Any:
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": "standard", "max_attempts": 8}, max_pool_connections=max(10, workers * 2)
+    )
+
+
+def make_target(args: argparse.Namespace, session: Any) -> Target:
+    if args.bucket:
+        s3 = session.client("s3", endpoint_url=args.endpoint_url, config=aws_config(args.workers))
+        return S3Target(s3, args.bucket, prefix=args.prefix)
+    return DirectoryTarget(args.out or DEFAULT_OUT)
+
+
+def make_engine(args: argparse.Namespace, session: Any) -> Engine:
+    voices = load_voices(args.assets / VOICES_FILE)
+    engine = args.engine or ("polly" if args.bucket else "espeak")
+    if engine == "espeak":
+        return EspeakEngine(voices)
+    polly = PollyEngine(session.client("polly", config=aws_config(args.workers)), voices)
+    check_polly_voices(voices, polly.describe_voices())
+    return polly
+
+
+def load_decks(assets: Path, locales: Sequence[str]) -> dict[str, Deck]:
+    cache: dict[str, Deck] = {}
+    decks = {}
+    for locale in locales:
+        language = LOCALE_LANGUAGE[locale]
+        if language not in cache:
+            cache[language] = load_deck(assets, language)
+        decks[locale] = cache[language]
+    return decks
+
+
+def confirm(keys: list[str]) -> bool:
+    if not sys.stdin.isatty():
+        print(
+            f"refusing to delete {len(keys)} files without a terminal: pass --yes", file=sys.stderr
+        )
+        return False
+    answer = input(f"delete {len(keys)} MP3s no manifest references? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def report(args: argparse.Namespace, summary: Summary, target: Target) -> None:
+    if args.json:
+        print(json.dumps(summary.to_json(), indent=1))
+        return
+    if args.dry_run:
+        for locale, counts in summary.per_locale.items():
+            print(
+                f"{locale}: build {counts.get('build', 0)}, keep {counts.get('keep', 0)}, resume {counts.get('resume', 0)}"
+            )
+        print(
+            f"billed characters: {summary.characters}; estimated Polly cost: ${summary.estimated_usd:.4f}"
+        )
+    print(f"{target.describe()}: {summary.line()}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        session = aws_session(args) if args.bucket or args.engine == "polly" else None
+        target = make_target(args, session)
+        engine = make_engine(args, session)
+        decks = load_decks(args.assets, args.locale or sorted(LOCALE_LANGUAGE))
+    except (PipelineError, ContentError) as exc:
+        print(f"synthesize: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # credentials, profile, endpoint: botocore says what
+        print(f"synthesize: cannot start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    options = Options(
+        workers=args.workers,
+        only=tuple(args.only),
+        dry_run=args.dry_run,
+        prune=args.prune,
+        confirm_prune=(lambda keys: True) if args.yes else confirm,
+    )
+    summary = build(engine, target, decks, options)
+    report(args, summary, target)
+    if summary.error:
+        print(f"synthesize: {summary.error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,198 @@
+"""Run a build: plan, synthesize with bounded concurrency, publish, write the manifest last."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from factaudio.constants import POLLY_USD_PER_MILLION
+from factaudio.engines import Engine, RateLimiter
+from factaudio.exceptions import PipelineError
+from factaudio.plan import Job, Plan, entry_for, make_jobs, merge_manifest, plan_jobs
+from factaudio.publish import Target
+from factaudio.stages import Skipped, Stages
+from factcontent.deck import Deck, billed_characters, deck_to_json
+from factcontent.exceptions import ContentError
+from factcontent.layout import deck_path
+from factcontent.manifest import AudioEntry
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Summary:
+    """What a run did; `--json` prints it."""
+
+    planned: int = 0
+    synthesized: int = 0
+    skipped: int = 0
+    resumed: int = 0
+    uploaded: int = 0
+    failed: int = 0
+    pruned: int = 0
+    characters: int = 0
+    estimated_usd: float = 0.0
+    seconds: float = 0.0
+    manifest_written: bool = False
+    decks_published: int = 0
+    per_locale: dict[str, dict[str, int]] = field(default_factory=dict)
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        return (
+            f"planned {self.planned}, synthesized {self.synthesized}, skipped {self.skipped}, "
+            f"resumed {self.resumed}, uploaded {self.uploaded}, failed {self.failed}, "
+            f"pruned {self.pruned}, {self.characters} characters, {self.seconds:.1f} s"
+        )
+
+
+@dataclass(frozen=True)
+class Options:
+    workers: int = 4
+    only: Sequence[str] = ()
+    dry_run: bool = False
+    prune: bool = False
+    confirm_prune: Callable[[list[str]], bool] = lambda keys: False
+
+
+class _Progress:
+    """A one-line progress counter on stderr, only when it is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+        self.enabled = total > 0 and sys.stderr.isatty()
+        self.lock = threading.Lock()
+
+    def step(self) -> None:
+        with self.lock:
+            self.done += 1
+            if self.enabled:
+                sys.stderr.write(f"\rsynthesizing {self.done}/{self.total}")
+                if self.done == self.total:
+                    sys.stderr.write("\n")
+                sys.stderr.flush()
+
+
+def estimate_usd(plan: Plan) -> float:
+    """What Polly would bill for the jobs to build, by engine price per million characters."""
+    return sum(
+        POLLY_USD_PER_MILLION.get(j.voice.variant, 0.0) * billed_characters(j.text) / 1e6
+        for j in plan.build
+    )
+
+
+def build(
+    engine: Engine,
+    target: Target,
+    decks: Mapping[str, Deck],
+    options: Options,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> Summary:
+    """Build and publish the audio of `decks` (locale -> deck); never raises PipelineError."""
+    started = clock()
+    summary = Summary()
+    try:
+        _run(engine, target, decks, options, summary)
+    except (PipelineError, ContentError) as exc:
+        summary.error = str(exc)
+    except Exception as exc:  # the network, credentials, the bucket: botocore says what
+        logger.debug("build failed", exc_info=True)
+        summary.error = f"{type(exc).__name__}: {exc}; the published manifest is unchanged"
+    summary.seconds = clock() - started
+    return summary
+
+
+def _run(
+    engine: Engine, target: Target, decks: Mapping[str, Deck], options: Options, summary: Summary
+) -> None:
+    voices = {locale: engine.voice(locale) for locale in decks}
+    jobs = make_jobs(decks, voices, only=options.only)
+    if options.only and not jobs:
+        raise PipelineError(f"no fact has the id {', '.join(options.only)}")
+    published = target.list_audio()
+    current = target.read_manifest()
+    plan = plan_jobs(jobs, current.manifest, published)
+    summary.planned, summary.skipped = plan.planned, len(plan.keep)
+    summary.characters, summary.estimated_usd = plan.characters(), round(estimate_usd(plan), 4)
+    summary.per_locale = {loc: dict(c) for loc, c in sorted(plan.per_locale().items())}
+    if options.dry_run:
+        return
+    entries: dict[tuple[str, str], AudioEntry] = dict(plan.keep)
+    for job in plan.resume:  # uploaded by an interrupted run: no new synthesis or upload
+        entries[(job.locale, job.fact_id)] = entry_for(job, target.audio_duration(job.key))
+        summary.resumed += 1
+    _synthesize_all(plan.build, engine, target, options.workers, entries, summary)
+    scope = {(job.locale, job.fact_id) for job in jobs}
+    if not options.only:  # a whole-locale run also drops entries of facts that left the deck
+        scope |= {(loc, fid) for loc in decks for fid in current.manifest.locales.get(loc, {})}
+    manifest = merge_manifest(
+        current.manifest,
+        entries,
+        scope=scope,
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    if manifest.locales != current.manifest.locales or current.etag is None:
+        target.write_manifest(manifest, expected=current.etag)
+        summary.manifest_written = True
+    # The decks the skill polls (CONTENT_BASE_URL), after the manifest: a run that failed before
+    # this point left the published deck as it was. A deck newer than its manifest is harmless:
+    # the skill never plays an entry whose text hash does not match.
+    for language, deck in {d.language: d for d in decks.values()}.items():
+        data = json.dumps(deck_to_json(deck), ensure_ascii=False, indent=1).encode("utf-8")
+        if target.publish_file(deck_path(language), data):
+            summary.decks_published += 1
+    if options.prune:
+        referenced = {e.key for facts in manifest.locales.values() for e in facts.values()}
+        orphans = sorted(target.list_audio() - referenced)
+        if orphans and options.confirm_prune(orphans):
+            target.delete_audio(orphans)
+            summary.pruned = len(orphans)
+
+
+def _synthesize_all(  # noqa: PLR0917 - internal helper, all required
+    jobs: Sequence[Job],
+    engine: Engine,
+    target: Target,
+    workers: int,
+    entries: dict[tuple[str, str], AudioEntry],
+    summary: Summary,
+) -> None:
+    limiters: dict[str, RateLimiter] = {}
+    for job in jobs:
+        limiters.setdefault(job.voice.variant, RateLimiter(engine.max_tps(job.voice)))
+    progress = _Progress(len(jobs))
+    first_error: BaseException | None = None
+    post_workers = 2 * (os.cpu_count() or 1)  # while one batch is in ffmpeg, the next is prepared
+    with Stages(engine, target, workers=max(1, workers), post_workers=post_workers) as stages:
+        futures = {stages.submit(job, limiters[job.voice.variant]): job for job in jobs}
+        for future in as_completed(futures):
+            error = future.exception()
+            if error is None:
+                job = futures[future]
+                entries[(job.locale, job.fact_id)] = future.result()
+                summary.synthesized += 1
+                summary.uploaded += 1
+                progress.step()
+            elif not isinstance(error, Skipped):
+                summary.failed += 1
+                if first_error is None:
+                    first_error = error
+                    stages.stopping.set()  # start nothing new; running jobs finish and are kept
+    if first_error is not None:
+        raise PipelineError(
+            f"{first_error}; the published manifest is unchanged: fix it and re-run "
+            f"({summary.uploaded} finished files will not be redone)"
+        ) from first_error

@@ -1,0 +1,139 @@
+"""Pure planning: one job per (locale, fact), keyed by a hash of everything that shapes its audio."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+from factaudio.constants import AUDIO_SETTINGS, PIPELINE_VERSION
+from factcontent.deck import Deck, billed_characters
+from factcontent.layout import audio_key
+from factcontent.manifest import AudioEntry, Manifest, text_digest
+
+
+class Voice(NamedTuple):
+    """What an engine speaks with: engine family, voice id, engine variant (e.g. neural)."""
+
+    engine: str
+    voice: str
+    variant: str
+
+    def label(self) -> str:
+        return ":".join(part for part in (self.engine, self.voice, self.variant) if part)
+
+
+class Job(NamedTuple):
+    locale: str
+    fact_id: str
+    text: str
+    voice: Voice
+    digest: str
+
+    @property
+    def key(self) -> str:
+        """The content-addressed object key, relative to the public root."""
+        return audio_key(self.locale, self.digest[:32])
+
+    @property
+    def where(self) -> str:
+        return f"fact {self.fact_id!r} ({self.locale})"
+
+
+def job_digest(text: str, voice: Voice) -> str:
+    """Hash of the text, voice, engine, audio settings and pipeline version."""
+    payload = {
+        "text": text,
+        "voice": voice.label(),
+        "audio": AUDIO_SETTINGS,
+        "pipeline": PIPELINE_VERSION,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+class Plan(NamedTuple):
+    """What a run will do: jobs to build, entries it can keep, jobs already uploaded earlier."""
+
+    build: tuple[Job, ...]
+    keep: dict[tuple[str, str], AudioEntry]
+    resume: tuple[Job, ...]
+
+    @property
+    def planned(self) -> int:
+        return len(self.build) + len(self.keep) + len(self.resume)
+
+    def characters(self) -> int:
+        return sum(billed_characters(job.text) for job in self.build)
+
+    def per_locale(self) -> dict[str, Counter[str]]:
+        counts: dict[str, Counter[str]] = {}
+        for job in self.build:
+            counts.setdefault(job.locale, Counter())["build"] += 1
+        for job in self.resume:
+            counts.setdefault(job.locale, Counter())["resume"] += 1
+        for locale, _ in self.keep:
+            counts.setdefault(locale, Counter())["keep"] += 1
+        return counts
+
+
+def make_jobs(
+    decks: Mapping[str, Deck], voices: Mapping[str, Voice], *, only: Iterable[str] = ()
+) -> list[Job]:
+    """Return one job per fact of each locale's deck (only the fact ids in `only`, if given)."""
+    wanted = set(only)
+    jobs = []
+    for locale, deck in decks.items():
+        voice = voices[locale]
+        for fact in deck.facts:
+            if wanted and fact.id not in wanted:
+                continue
+            jobs.append(Job(locale, fact.id, fact.text, voice, job_digest(fact.text, voice)))
+    return jobs
+
+
+def plan_jobs(jobs: Iterable[Job], manifest: Manifest, published: set[str]) -> Plan:
+    """Split jobs into kept (manifest entry + object exist), resumed (object only) and to build."""
+    build: list[Job] = []
+    resume: list[Job] = []
+    keep: dict[tuple[str, str], AudioEntry] = {}
+    for job in jobs:
+        entry = manifest.entry(job.locale, job.fact_id)
+        if job.key in published:
+            if entry is not None and entry.digest == job.digest and entry.key == job.key:
+                keep[(job.locale, job.fact_id)] = entry
+            else:
+                resume.append(job)
+        else:
+            build.append(job)
+    return Plan(tuple(build), keep, tuple(resume))
+
+
+def entry_for(job: Job, duration: float) -> AudioEntry:
+    return AudioEntry(
+        key=job.key,
+        duration=duration,
+        text_sha256=text_digest(job.text),
+        voice=job.voice.label(),
+        digest=job.digest,
+    )
+
+
+def merge_manifest(
+    previous: Manifest,
+    entries: Mapping[tuple[str, str], AudioEntry],
+    *,
+    scope: Iterable[tuple[str, str]],
+    generated_at: str,
+) -> Manifest:
+    """Replace the entries in `scope` (this run's locales/facts) with `entries`; keep the rest."""
+    in_scope = set(scope)
+    locales: dict[str, dict[str, AudioEntry]] = {}
+    for locale, facts in previous.locales.items():
+        for fact_id, entry in facts.items():
+            if (locale, fact_id) not in in_scope:
+                locales.setdefault(locale, {})[fact_id] = entry
+    for (locale, fact_id), entry in entries.items():
+        locales.setdefault(locale, {})[fact_id] = entry
+    return Manifest(locales, generated_at)

@@ -1,0 +1,153 @@
+"""The build's two stages: TTS calls feed post-processing, validation and upload.
+
+TTS calls are I/O-bound: `workers` run at once, rate-limited per engine. Post-processing is
+CPU-bound: a few threads per core, each taking every clip that is waiting (up to BATCH) into one
+ffmpeg run, since starting ffmpeg costs more than encoding a short fact. A semaphore bounds the
+audio held in memory between the stages.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import NamedTuple
+
+from factaudio.engines import Engine, RateLimiter
+from factaudio.exceptions import PipelineError
+from factaudio.plan import Job, entry_for
+from factaudio.postprocess import AudioSegment, Prepared, encode_batch, prepare
+from factaudio.publish import Target
+from factaudio.validate import check_alexa_mp3
+from factcontent.manifest import AudioEntry
+
+logger = logging.getLogger(__name__)
+
+BATCH = 8
+
+
+class Skipped(Exception):
+    """A job not started because another one failed."""
+
+
+def named(job: Job, exc: BaseException) -> PipelineError:
+    """The error that ends a job, naming its locale and fact."""
+    if isinstance(exc, PipelineError):
+        return PipelineError(f"{job.where}: {exc}")
+    # the network, throttling beyond the retries, SDK errors
+    return PipelineError(f"{job.where}: {type(exc).__name__}: {exc}")
+
+
+class _Spoken(NamedTuple):
+    job: Job
+    segment: AudioSegment
+    result: Future[AudioEntry]
+
+
+class Stages:
+    """Run jobs through both stages; `submit` returns a future of each job's manifest entry."""
+
+    def __init__(self, engine: Engine, target: Target, *, workers: int, post_workers: int) -> None:
+        self.engine, self.target = engine, target
+        self.tts = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tts")
+        self.spoken: queue.SimpleQueue[_Spoken | None] = queue.SimpleQueue()
+        self.in_memory = threading.BoundedSemaphore(workers + post_workers * BATCH)
+        self.stopping = threading.Event()
+        self.post = [
+            threading.Thread(target=self._post_loop, name=f"post-{n}", daemon=True)
+            for n in range(post_workers)
+        ]
+        for thread in self.post:
+            thread.start()
+
+    def __enter__(self) -> Stages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.tts.shutdown(wait=True, cancel_futures=True)
+        for _ in self.post:
+            self.spoken.put(None)
+        for thread in self.post:
+            thread.join()
+
+    def submit(self, job: Job, limiter: RateLimiter) -> Future[AudioEntry]:
+        result: Future[AudioEntry] = Future()
+
+        def speak() -> None:
+            if self.stopping.is_set():
+                result.set_exception(Skipped(job.where))
+                return
+            self.in_memory.acquire()
+            try:
+                limiter.wait()
+                segment = self.engine.synthesize(job.text, job.voice)
+            except Exception as exc:
+                self.in_memory.release()
+                result.set_exception(named(job, exc))
+                return
+            self.spoken.put(_Spoken(job, segment, result))
+
+        self.tts.submit(speak)
+        return result
+
+    def _post_loop(self) -> None:
+        while True:
+            first = self.spoken.get()
+            if first is None:
+                return
+            batch, last = [first], False
+            while len(batch) < BATCH:
+                try:
+                    item = self.spoken.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    last = True  # this thread's stop signal: finish the batch, then stop
+                    break
+                batch.append(item)
+            try:
+                self._finish(batch)
+            finally:
+                for _ in batch:
+                    self.in_memory.release()
+            if last:
+                return
+
+    def _finish(self, batch: list[_Spoken]) -> None:
+        ready: list[tuple[_Spoken, Prepared]] = []
+        for item in batch:
+            try:
+                ready.append((item, prepare(item.segment)))
+            except Exception as exc:
+                item.result.set_exception(named(item.job, exc))
+        for item, audio in zip((item for item, _ in ready), self._encode(ready), strict=True):
+            if isinstance(audio, Exception):
+                item.result.set_exception(named(item.job, audio))
+                continue
+            try:
+                duration = check_alexa_mp3(audio, where=item.job.where)
+                self.target.put_audio(item.job.key, audio, duration=duration)
+            except Exception as exc:
+                item.result.set_exception(named(item.job, exc))
+            else:
+                item.result.set_result(entry_for(item.job, duration))
+
+    @staticmethod
+    def _encode(ready: list[tuple[_Spoken, Prepared]]) -> list[bytes | Exception]:
+        """Encode the batch in one run; if it fails, clip by clip, to blame the right fact."""
+        if not ready:
+            return []
+        try:
+            return list(encode_batch([prepared for _, prepared in ready]))
+        except Exception as exc:
+            if len(ready) == 1:
+                return [exc]
+        outcomes: list[bytes | Exception] = []
+        for _, prepared in ready:
+            try:
+                outcomes.append(encode_batch([prepared])[0])
+            except Exception as exc:
+                outcomes.append(exc)
+        return outcomes

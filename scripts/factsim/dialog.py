@@ -1,0 +1,151 @@
+"""Dialog files (tests/dialogs/*.yaml): what the user says and what each reply must contain.
+
+locale: en-US            # optional, default en-US
+turns:
+  - user: open serverless facts
+    expect: Welcome to Serverless Facts   # a regex searched in the rendered reply
+    ended: false                          # optional: is the session closed afterwards?
+    audio: false                          # optional: does the reply play audio?
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from factcontent.locales import DEFAULT_LOCALE, LOCALE_LANGUAGE
+from factsim.exceptions import DialogError
+from factsim.session import Conversation, Turn
+from factsim.transcript import format_turn
+
+TURN_KEYS = frozenset({"user", "expect", "audio", "ended"})
+DIALOG_KEYS = frozenset({"locale", "turns"})
+SHOWN_REPLY_CHARS = 300
+BOOL_TAG = "tag:yaml.org,2002:bool"
+YAML12_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+@dataclass(frozen=True, slots=True)
+class DialogTurn:
+    user: str
+    expect: re.Pattern[str] | None = None
+    audio: bool | None = None
+    ended: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dialog:
+    source: str
+    turns: tuple[DialogTurn, ...]
+    locale: str = DEFAULT_LOCALE
+    locale_given: bool = False
+
+
+def _flag(raw: Mapping[str, object], key: str, where: str) -> bool | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise DialogError(f"{where}: '{key}' must be true or false, not {value!r}")
+    return value
+
+
+def _turn(raw: object, where: str) -> DialogTurn:
+    if not isinstance(raw, Mapping):
+        raise DialogError(f"{where}: a turn is a mapping with 'user' and 'expect'")
+    unknown = set(raw) - TURN_KEYS
+    if unknown:
+        raise DialogError(
+            f"{where}: unknown keys {sorted(map(str, unknown))}; use {sorted(TURN_KEYS)}"
+        )
+    user, expect = raw.get("user"), raw.get("expect")
+    if not isinstance(user, str):
+        raise DialogError(f"{where}: 'user' must be the text the user says (quote it)")
+    if expect is not None and not isinstance(expect, str):
+        raise DialogError(f"{where}: 'expect' must be a regular expression (a string)")
+    try:
+        pattern = re.compile(expect) if expect is not None else None
+    except re.error as exc:
+        raise DialogError(f"{where}: 'expect' is not a valid regular expression ({exc})") from exc
+    return DialogTurn(user, pattern, _flag(raw, "audio", where), _flag(raw, "ended", where))
+
+
+def parse_dialog(data: object, *, source: str) -> Dialog:
+    """Validate a decoded dialog; raise DialogError naming `source` and the turn."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("turns"), list):
+        raise DialogError(f"{source}: a dialog is a mapping with a 'turns' list")
+    unknown = set(data) - DIALOG_KEYS
+    if unknown:
+        raise DialogError(f"{source}: unknown keys {sorted(map(str, unknown))}")
+    locale = data.get("locale", DEFAULT_LOCALE)
+    if locale not in LOCALE_LANGUAGE:
+        raise DialogError(f"{source}: locale {locale!r} is not one of {sorted(LOCALE_LANGUAGE)}")
+    turns = tuple(_turn(raw, f"{source}: turn {n}") for n, raw in enumerate(data["turns"], 1))
+    if not turns:
+        raise DialogError(f"{source}: 'turns' is empty")
+    return Dialog(source, turns, str(locale), "locale" in data)
+
+
+def _loader() -> type[Any]:
+    """Return a safe YAML loader where only true/false are booleans (YAML 1.2), so "yes" is text."""
+    import yaml
+
+    class DialogLoader(yaml.SafeLoader):
+        pass
+
+    DialogLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != BOOL_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    DialogLoader.add_implicit_resolver(BOOL_TAG, YAML12_BOOL, list("tTfF"))
+    return DialogLoader
+
+
+def load_dialog(path: Path) -> Dialog:
+    """Read and validate the dialog file at `path`."""
+    import yaml
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())  # noqa: S506 - safe
+    except OSError as exc:
+        raise DialogError(f"{path}: cannot read it ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise DialogError(f"{path}: not valid YAML ({exc})".replace("\n", " ")) from exc
+    return parse_dialog(data, source=str(path))
+
+
+def mismatch(spec: DialogTurn, turn: Turn) -> str | None:
+    """Return how `turn` fails `spec`, or None when it meets every expectation."""
+    text = turn.text()
+    if spec.expect is not None and not spec.expect.search(text):
+        shown = text.replace("\n", " | ")[:SHOWN_REPLY_CHARS]
+        return f"expected /{spec.expect.pattern}/ in the reply, got {shown!r}"
+    if spec.ended is not None and spec.ended == turn.session_open:
+        return "expected the session to end" if spec.ended else "expected the session to stay open"
+    audio = len(turn.reply.audio) if turn.reply else 0
+    if spec.audio is True and not audio:
+        return "expected audio in the reply, there is none"
+    if spec.audio is False and audio:
+        return f"expected no audio in the reply, it has {audio}"
+    failures = turn.reply.failures() if turn.reply else []
+    if failures:
+        return f"the reply has a problem: {failures[0]}"
+    return None
+
+
+def run_dialog(
+    dialog: Dialog, conversation: Conversation, *, emit: Callable[[str], object] = print
+) -> str | None:
+    """Play `dialog`, emitting the transcript; return the first mismatch as one line, or None.
+
+    Raises TransportError when the skill cannot be reached.
+    """
+    for number, spec in enumerate(dialog.turns, 1):
+        turn = conversation.say(spec.user)
+        for line in format_turn(turn):
+            emit(line)
+        problem = mismatch(spec, turn)
+        if problem is not None:
+            return f"{dialog.source}: turn {number} ({spec.user!r}): {problem}"
+    return None

@@ -1,0 +1,146 @@
+"""A conversation with the skill: sessions, their attributes, and one rendered turn per utterance."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from factsim.audiocheck import AudioCheck
+from factsim.envelopes import (
+    Clock,
+    Device,
+    Envelope,
+    envelope,
+    intent_request,
+    launch_request,
+    new_id,
+    session_ended_request,
+    utc_now,
+)
+from factsim.render import Reply, render_reply
+from factsim.resolver import Intent, Launch, NeedsLaunch, Resolution, Resolver
+from factsim.transport import HttpTransport, InProcess, Transport
+
+__all__ = ["Conversation", "HttpTransport", "InProcess", "Transport", "Turn"]
+
+logger = logging.getLogger(__name__)
+
+SESSION_ENDED_MARK = "[session ended]"
+NO_SESSION = "No session is open."
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One utterance and what came of it.
+
+    `note` is the simulator's own message when nothing reached the skill; `ended` is True when
+    this turn closed the session; `session_open` is whether a session is open after it.
+    """
+
+    utterance: str
+    resolution: Resolution
+    request: Envelope | None = None
+    response: dict[str, Any] | None = None
+    reply: Reply | None = None
+    note: str = ""
+    ended: bool = False
+    session_open: bool = False
+
+    def lines(self) -> list[str]:
+        if self.reply is None:
+            return [self.note]
+        return [*self.reply.lines(), *([SESSION_ENDED_MARK] if self.ended else [])]
+
+    def text(self) -> str:
+        """Return the rendered reply, the text dialog expectations are searched in."""
+        return "\n".join(self.lines())
+
+
+class Conversation:
+    """Talk to the skill in `locale` through `transport`, the way one Alexa device would."""
+
+    def __init__(
+        self,
+        locale: str,
+        transport: Transport,
+        *,
+        application_id: str,
+        screen: bool = True,
+        check_audio: AudioCheck | None = None,
+        resolver: Resolver | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.locale = locale
+        self.transport = transport
+        self.device = Device(application_id, screen=screen)
+        self.resolver = resolver or Resolver.for_locale(locale)
+        self.clock = clock
+        # Each URL is fetched once per conversation: facts repeat, the files do not change.
+        self._check_audio = functools.cache(check_audio) if check_audio is not None else None
+        self.session_id: str | None = None
+        self.attributes: dict[str, Any] = {}
+        self._new = False
+
+    @property
+    def in_session(self) -> bool:
+        return self.session_id is not None
+
+    def say(self, utterance: str) -> Turn:
+        """Resolve `utterance`, send what Alexa would send (if anything) and render the answer.
+
+        Raises TransportError when the skill cannot be reached; the session is then unchanged.
+        """
+        resolution = self.resolver.resolve(utterance, in_session=self.in_session)
+        app_id = self.device.application_id
+        if isinstance(resolution, NeedsLaunch):
+            return Turn(utterance, resolution, note=resolution.message)
+        if isinstance(resolution, Launch):
+            request = (
+                intent_request(resolution.intent, application_id=app_id)
+                if resolution.intent
+                else launch_request()
+            )
+            return self._send(utterance, resolution, request, session_id=new_id("session"))
+        if self.session_id is None:  # "exit" with nothing to exit
+            return Turn(utterance, resolution, note=NO_SESSION)
+        if isinstance(resolution, Intent):
+            request = intent_request(resolution, application_id=app_id)
+        else:
+            request = session_ended_request()
+        return self._send(utterance, resolution, request, session_id=self.session_id)
+
+    def _send(
+        self, utterance: str, resolution: Resolution, request: dict[str, Any], *, session_id: str
+    ) -> Turn:
+        new = session_id != self.session_id
+        event = envelope(
+            request,
+            device=self.device,
+            locale=self.locale,
+            session_id=session_id,
+            new=new,
+            attributes={} if new else self.attributes,
+            clock=self.clock,
+        )
+        logger.debug("request: %s", event)
+        response = self.transport.send(event)
+        logger.debug("response: %s", response)
+        reply = render_reply(response, check_audio=self._check_audio, screen=self.device.screen)
+        ended = request["type"] == "SessionEndedRequest" or reply.should_end_session is True
+        if ended:
+            self.session_id, self.attributes = None, {}
+        else:
+            attributes = response.get("sessionAttributes")
+            self.session_id = session_id
+            self.attributes = dict(attributes) if isinstance(attributes, dict) else {}
+        return Turn(
+            utterance,
+            resolution,
+            request=event,
+            response=response,
+            reply=reply,
+            ended=ended,
+            session_open=not ended,
+        )

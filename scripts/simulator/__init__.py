@@ -1,1 +1,0 @@
-"""A text simulator of Alexa's language understanding over interaction_model/."""

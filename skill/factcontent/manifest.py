@@ -1,0 +1,150 @@
+"""The audio manifest: which MP3 plays which fact, shared by the skill and scripts/synthesize.py.
+
+Format (JSON)::
+
+    {
+      "format": 1,
+      "generated_at": "2026-11-27T10:00:00Z",
+      "locales": {
+        "en-US": {
+          "lambda-01": {
+            "key": "audio/en-US/3f2a....mp3",      # object key under AUDIO_BASE_URL, or an https URL
+            "duration": 7.25,                      # seconds
+            "text_sha256": "…",                    # text_digest() of the fact text it speaks
+            "voice": "polly:Joanna:neural",        # engine and voice it was made with
+            "digest": "…"                          # the build job's content hash (text, voice, settings)
+          }
+        }
+      }
+    }
+
+An entry whose ``text_sha256`` differs from the digest of the current fact text is stale and
+must never be played.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from factcontent.exceptions import ManifestError
+
+MANIFEST_FORMAT = 1
+
+
+def text_digest(text: str) -> str:
+    """Return the hex SHA-256 of `text` after Unicode NFC normalization."""
+    import hashlib  # on first use: loading OpenSSL costs ~3 ms of cold start
+
+    return hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()
+
+
+class AudioEntry(NamedTuple):
+    """One fact's MP3."""
+
+    key: str
+    duration: float
+    text_sha256: str
+    voice: str
+    digest: str
+
+    def url(self, base_url: str | None) -> str | None:
+        """Return the absolute URL of the file, or None when it needs a base URL that is missing."""
+        if self.key.lower().startswith(("https://", "http://")):
+            return self.key
+        if base_url is None:
+            return None
+        return base_url.rstrip("/") + "/" + self.key.lstrip("/")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "duration": round(self.duration, 3),
+            "text_sha256": self.text_sha256,
+            "voice": self.voice,
+            "digest": self.digest,
+        }
+
+
+class Manifest(NamedTuple):
+    """Per locale, fact id -> AudioEntry."""
+
+    locales: Mapping[str, Mapping[str, AudioEntry]]
+    generated_at: str | None = None
+
+    def entry(self, locale: str, fact_id: str) -> AudioEntry | None:
+        return self.locales.get(locale, {}).get(fact_id)
+
+    def entry_count(self) -> int:
+        """Return the number of entries over all locales."""
+        return sum(len(entries) for entries in self.locales.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": MANIFEST_FORMAT,
+            "generated_at": self.generated_at,
+            "locales": {
+                locale: {fid: e.to_json() for fid, e in sorted(entries.items())}
+                for locale, entries in sorted(self.locales.items())
+            },
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+EMPTY_MANIFEST = Manifest({})
+
+
+def _entry(raw: object, *, where: str) -> AudioEntry:
+    if not isinstance(raw, Mapping):
+        raise ManifestError(f"{where}: entry must be an object")
+    try:
+        key, duration = raw["key"], raw["duration"]
+        text_sha, voice, digest = raw["text_sha256"], raw.get("voice", ""), raw.get("digest", "")
+    except KeyError as exc:
+        raise ManifestError(f"{where}: missing field {exc.args[0]!r}") from exc
+    if not isinstance(key, str) or not key or any(c.isspace() for c in key):
+        raise ManifestError(f"{where}: 'key' must be a non-empty string without spaces")
+    if isinstance(duration, bool) or not isinstance(duration, int | float) or duration <= 0:
+        raise ManifestError(f"{where}: 'duration' must be a positive number of seconds")
+    if not isinstance(text_sha, str) or len(text_sha) != 64:
+        raise ManifestError(f"{where}: 'text_sha256' must be a hex SHA-256")
+    if not isinstance(voice, str) or not isinstance(digest, str):
+        raise ManifestError(f"{where}: 'voice' and 'digest' must be strings")
+    return AudioEntry(key, float(duration), text_sha, voice, digest)
+
+
+def parse_manifest(data: object, *, source: str) -> Manifest:
+    """Validate decoded JSON `data` from `source` (a path or URL, for messages)."""
+    if not isinstance(data, Mapping):
+        raise ManifestError(f"{source}: a manifest must be a JSON object")
+    if data.get("format") != MANIFEST_FORMAT:
+        raise ManifestError(
+            f"{source}: manifest format {data.get('format')!r} is not {MANIFEST_FORMAT}: "
+            "rebuild it with scripts/synthesize.py"
+        )
+    locales = data.get("locales", {})
+    if not isinstance(locales, Mapping):
+        raise ManifestError(f"{source}: 'locales' must be an object")
+    parsed: dict[str, dict[str, AudioEntry]] = {}
+    for locale, entries in locales.items():
+        if not isinstance(entries, Mapping):
+            raise ManifestError(f"{source} [{locale}]: entries must be an object")
+        parsed[str(locale)] = {
+            str(fid): _entry(raw, where=f"{source} [{locale}] fact {fid!r}")
+            for fid, raw in entries.items()
+        }
+    generated = data.get("generated_at")
+    return Manifest(parsed, generated if isinstance(generated, str) else None)
+
+
+def loads_manifest(text: str | bytes, *, source: str) -> Manifest:
+    """Parse manifest JSON text from `source`."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ManifestError(f"{source}: not valid JSON ({exc})") from exc
+    return parse_manifest(data, source=source)
