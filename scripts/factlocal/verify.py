@@ -204,17 +204,28 @@ def verify_chain(
     return leaf
 
 
+# Made once: they are the same for every request.
+_PKCS1V15 = padding.PKCS1v15()
+_SHA256 = hashes.SHA256()
+
+
+@functools.lru_cache(maxsize=64)
+def _public_key(leaf: x509.Certificate) -> object:
+    """The leaf's public key, decoded once per certificate (the cache keeps few leaves)."""
+    return leaf.public_key()
+
+
 def verify_signature(leaf: x509.Certificate, signature_b64: str, body: bytes) -> None:
     """Check `Signature-256`: RSA PKCS#1 v1.5 over SHA-256 of the raw body."""
     try:
         signature = base64.b64decode(signature_b64.strip(), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise VerificationError("bad-signature", "Signature-256 is not base64") from exc
-    public_key = leaf.public_key()
+    public_key = _public_key(leaf)
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise VerificationError("bad-signature", "signing certificate does not hold an RSA key")
     try:
-        public_key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
+        public_key.verify(signature, body, _PKCS1V15, _SHA256)
     except InvalidSignature as exc:
         raise VerificationError("bad-signature", "Signature-256 does not match the body") from exc
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import random
+import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, TypeVar
 
 from factcontent.exceptions import DeckError
 from factcontent.limits import POLLY_MAX_BILLED_CHARACTERS
+from factcontent.records import Record
 
 REQUIRED_FACT_FIELDS = ("id", "topic", "text")
 
 
-class Fact(NamedTuple):
+class Fact(Record):
     id: str
     topic: str
     text: str
@@ -127,7 +128,31 @@ def parse_deck(data: object, *, source: str, locales: Sequence[str]) -> Deck:
     return Deck(language=language, topics=dict(topics), facts=tuple(parsed))
 
 
-class Pick(NamedTuple):
+T = TypeVar("T")
+
+
+if TYPE_CHECKING:  # a Protocol class costs cold start; annotations are all that use it
+    from typing import Protocol
+
+    class Chooser(Protocol):
+        """What picking needs of a random source: random.Random satisfies it (tests seed one)."""
+
+        def choice(self, seq: Sequence[T], /) -> T: ...
+
+
+class SystemChooser:
+    """Uniform choices from the OS's entropy: no `random` import on the skill's cold start."""
+
+    __slots__ = ()
+
+    def choice(self, seq: Sequence[T], /) -> T:
+        if not seq:
+            raise IndexError("cannot choose from an empty sequence")
+        # 64 random bits: the modulo bias for a deck of n facts is below n / 2**64.
+        return seq[int.from_bytes(os.urandom(8), "little") % len(seq)]
+
+
+class Pick(Record):
     """A chosen fact and the seen-ids list to store for the next turn."""
 
     fact: Fact
@@ -141,7 +166,7 @@ def pick_fact(
     *,
     topic: str | None = None,
     last: str | None = None,
-    rng: random.Random,
+    rng: Chooser,
 ) -> Pick:
     """Pick an unseen fact (of `topic`, if given); when all are seen, start over but avoid `last`."""
     pool = deck.ids(topic)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 from factcontent.exceptions import DeckError
+from factcontent.records import Record
 
 # Every prompt key and the placeholders its text must use, exactly.
 PROMPT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
@@ -58,7 +58,7 @@ def placeholders(template: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
-class Prompts(NamedTuple):
+class Prompts(Record):
     """The prompts of one language."""
 
     language: str

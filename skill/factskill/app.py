@@ -13,11 +13,11 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
+from factcontent.records import Record
 from factskill.config import get_settings
 from factskill.content import ContentStore
-from factskill.fallback import fallback_response
 from factskill.wiring import build_handler
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class EnvelopeError(Exception):
     """The SDK could not read the envelope (raised only when asked to be strict)."""
 
 
-class Skill(NamedTuple):
+class Skill(Record):
     """The container's skill: its handler, the skill id it answers, where its content is."""
 
     handler: LambdaHandler
@@ -84,6 +84,8 @@ def answer(event: Any, context: Any, *, strict: bool = False) -> dict[str, Any]:
         if strict:
             raise EnvelopeError(f"the SDK cannot read this envelope: {exc}") from exc
         logger.exception("request could not be dispatched; answering with a fixed response")
+        from factskill.fallback import fallback_response  # only ever needed here
+
         return fallback_response(event, skill.content_dir)
 
 

@@ -6,8 +6,8 @@ import functools
 import logging
 import os
 from collections.abc import Mapping
-from typing import NamedTuple
 
+from factcontent.records import Record
 from factskill import constants
 from factskill.exceptions import ConfigError
 
@@ -56,7 +56,7 @@ def _parse_url(name: str, raw: str, *, allow_http: bool) -> str | None:
     return value if value.endswith("/") else value + "/"
 
 
-class Settings(NamedTuple):
+class Settings(Record):
     """Everything the skill reads from its environment (template.yaml sets it in Lambda).
 
     NamedTuple, not a dataclass: creating a frozen dataclass costs ~2 ms of cold start each.

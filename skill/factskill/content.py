@@ -5,28 +5,31 @@ from __future__ import annotations
 import json
 import logging
 import os
-import random
 import threading
 import time
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
-from factcontent.deck import Deck, parse_deck
+from factcontent.deck import Deck, SystemChooser, parse_deck
 from factcontent.exceptions import DeckError, ManifestError
 from factcontent.files import StrPath, load_deck, load_prompts
 from factcontent.layout import MANIFEST_FILE, deck_path
 from factcontent.locales import LOCALE_LANGUAGE, locales_of, resolve_locale
 from factcontent.manifest import EMPTY_MANIFEST, Manifest, loads_manifest
 from factcontent.prompts import Prompts
+from factcontent.records import Record
 from factskill.audio import playable_audio
 from factskill.config import Settings
-from factskill.remote import Fetch, PublishedContent, https_fetch
 from factskill.speech import AudioClip
+
+if TYPE_CHECKING:  # factskill.remote loads only when content is published (CONTENT_BASE_URL)
+    from factcontent.deck import Chooser
+    from factskill.remote import Fetch, PublishedContent
 
 logger = logging.getLogger(__name__)
 
 
-class LocaleContent(NamedTuple):
+class LocaleContent(Record):
     """Everything one locale needs to answer: deck, prompts and playable audio."""
 
     locale: str
@@ -53,28 +56,28 @@ class ContentStore:
         settings: Settings,
         *,
         content_dir: StrPath | None = None,
-        rng: random.Random | None = None,
-        fetch: Fetch = https_fetch,
+        rng: Chooser | None = None,
+        fetch: Fetch | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._settings = settings
         self._content_dir = settings.content_dir if content_dir is None else content_dir
-        self.rng = rng or random.Random()
+        self.rng = rng or SystemChooser()
         self.allow_http = settings.allow_http_audio
         self._lock = threading.Lock()
         self._manifest: Manifest | None = None
         self._locales: dict[str, LocaleContent] = {}
         self._languages: dict[str, tuple[Deck, Prompts]] = {}
-        self._published = (
-            PublishedContent(
+        self._published: PublishedContent | None = None
+        if settings.content_base_url:
+            from factskill.remote import PublishedContent, https_fetch
+
+            self._published = PublishedContent(
                 settings.content_base_url,
                 settings.content_refresh_seconds,
-                fetch=fetch,
+                fetch=fetch or https_fetch,
                 clock=clock,
             )
-            if settings.content_base_url
-            else None
-        )
 
     @property
     def manifest(self) -> Manifest:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import NamedTuple
+
+from factcontent.records import Record
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ class RemoteError(Exception):
     """A published file could not be fetched."""
 
 
-class Fetched(NamedTuple):
+class Fetched(Record):
     """A conditional GET's answer: `body` is None when the file is unchanged (304)."""
 
     body: bytes | None

@@ -1,8 +1,11 @@
-"""The SDK's serializer, with one shortcut that keeps its results the same.
+"""The SDK's serializer, with its public ``serialize`` made faster and kept exactly equal.
 
-Data that is already JSON-ready (Prebuilt: the APL document) is returned as it is, not walked
-node by node on every request. Only the public ``serialize`` is overridden;
-tests/unit/test_serializer.py proves every response equals the SDK's own serializer's.
+DefaultSerializer.serialize rebuilds a model's attribute map and walks it with two getattr calls
+per field, for every node of every response. This one does the same walk with the field list of
+each model class computed once, and returns Prebuilt data (the APL document) as it is. Anything
+but models, dicts, lists and primitives (tuples, dates, enums, decimals) goes to the SDK's own
+method. Only the public method is overridden; tests/unit/test_serializer.py proves the results
+equal the SDK's serializer's for every response and for generated model trees.
 """
 
 from __future__ import annotations
@@ -13,11 +16,44 @@ from ask_sdk_core.serialize import DefaultSerializer
 
 from factskill.prebuilt import Prebuilt
 
+Fields = tuple[tuple[str, str], ...]
+
 
 class SkillSerializer(DefaultSerializer):
-    """DefaultSerializer that passes Prebuilt data through."""
+    """DefaultSerializer with a faster, equal ``serialize``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._fields: dict[type, Fields | None] = {}
+        self._primitives = tuple(self.PRIMITIVE_TYPES)
+
+    def _fields_of(self, cls: type) -> Fields | None:
+        """(attribute, JSON key) of a model class, or None for what the SDK serializes itself."""
+        if cls not in self._fields:
+            types = getattr(cls, "deserialized_types", None)
+            if isinstance(types, dict) and not issubclass(cls, tuple):
+                names: dict[str, str] = getattr(cls, "attribute_map", None) or {}
+                self._fields[cls] = tuple((str(a), names.get(a) or str(a)) for a in types)
+            else:
+                self._fields[cls] = None
+        return self._fields[cls]
 
     def serialize(self, obj: Any) -> Any:
-        if type(obj) is Prebuilt:
+        if obj is None or isinstance(obj, self._primitives):
             return obj
-        return super().serialize(obj)
+        cls = type(obj)
+        if cls is Prebuilt:
+            return obj
+        if cls is list:
+            return [self.serialize(item) for item in obj]
+        if cls is dict:
+            return {key: self.serialize(value) for key, value in obj.items()}
+        fields = self._fields_of(cls)
+        if fields is None:
+            return super().serialize(obj)
+        serialized = {}
+        for attr, key in fields:
+            value = getattr(obj, attr)
+            if value is not None:
+                serialized[key] = self.serialize(value)
+        return serialized

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
+from factcontent.records import Record
 from factskill.constants import ATTR_LAST, ATTR_SEEN, ATTR_TOPIC
 
 MAX_SEEN = 200  # a deck is far smaller; caps what a hostile request can make us carry
@@ -14,7 +15,7 @@ def _id_or_none(value: object) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= 64 else None
 
 
-class SessionState(NamedTuple):
+class SessionState(Record):
     seen: tuple[str, ...] = ()
     last: str | None = None
     topic: str | None = None

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot
+
+from factcontent.records import Record
 
 TOPIC_SLOT = "topic"
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
 
 
-class TopicRequest(NamedTuple):
+class TopicRequest(Record):
     """What the user asked for: no topic, a resolved topic id, or words that matched nothing."""
 
     spoken: str | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import NamedTuple
 
 from factcontent.limits import (
     MAX_AUDIO_FILE_SECONDS,
@@ -11,17 +10,20 @@ from factcontent.limits import (
     MAX_REPROMPT_AUDIO_SECONDS,
     MAX_SPEECH_AUDIO_SECONDS,
 )
+from factcontent.records import Record
 
 logger = logging.getLogger(__name__)
 
 # Not xml.sax.saxutils: importing it pulls in urllib and http.client, a third of a cold start.
-_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
+# str.replace per entity, & first: several times faster than str.translate with a dict.
+_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&apos;"))
 
 
 def escape(text: str) -> str:
     """Escape plain text for SSML: &, <, > and quotes."""
-    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
-        return text.translate(_ENTITIES)
+    for char, entity in _ENTITIES:
+        if char in text:
+            text = text.replace(char, entity)
     return text
 
 
@@ -33,7 +35,7 @@ def is_allowed_audio_url(url: str, *, allow_http: bool) -> bool:
     return lowered.startswith("https://") or (allow_http and lowered.startswith("http://"))
 
 
-class AudioClip(NamedTuple):
+class AudioClip(Record):
     url: str
     duration: float
 
