@@ -23,7 +23,7 @@ WARM_ROUNDS = 7
 WARM_CALLS = 400
 # A round is RUNS_PER_ROUND fresh processes of each, alternating; its figure per side is their
 # median (process CPU time on a shared VM jumps by 20% from one run to the next).
-COLD_ROUNDS = 9
+COLD_ROUNDS = 11
 RUNS_PER_ROUND = 5
 # What the Lambda Python runtime's bootstrap has imported before it imports a handler module.
 LAMBDA_BOOTSTRAP = "import decimal, json, logging, os, sys, time, traceback, warnings"
