@@ -47,9 +47,11 @@ bench: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
-# The local stack, kept up until Ctrl-C. VERIFY=1 turns Alexa request verification on (tunnels).
+# The local stack, kept up until Ctrl-C. VERIFY=1 turns Alexa request verification on (tunnels);
+# then AUDIO_URL=https://... is the public copy of the audio a real device can fetch.
 serve: $(STAMP)
-	$(BIN)/python scripts/stack.py $(if $(VERIFY),--verify) $(if $(PORT),--port $(PORT))
+	$(BIN)/python scripts/stack.py $(if $(VERIFY),--verify) $(if $(PORT),--port $(PORT)) \
+		$(if $(AUDIO_URL),--audio-base-url $(AUDIO_URL))
 
 # Type what you would say. URL=http://127.0.0.1:3000/ talks to `make serve`; ARGS for more.
 chat: $(STAMP)

@@ -39,3 +39,8 @@ class Project(NamedTuple):
     @property
     def dialogs(self) -> Path:
         return self.root / "tests" / "dialogs"
+
+    @property
+    def state(self) -> Path:
+        """Where the local stack keeps its audio, its CA and its logs between runs (ignored)."""
+        return self.root / "build" / "local-stack"

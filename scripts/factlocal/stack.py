@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from factcontent.layout import PUBLIC_PREFIX
+from factlocal import audiocache
 from factlocal.exceptions import StackError
 from factlocal.project import Project
 from factlocal.template import apply_bucket_settings
@@ -45,8 +46,10 @@ class Stack:
     s3_url: str
     bucket: str
     endpoint: str  # the skill's HTTP endpoint
-    ca: Path  # the local CA behind the S3 server's certificate
+    ca: Path  # the local CA behind the S3 server's certificate (a copy in the project state)
     env: dict[str, str]  # what a process needs to use the stack
+    log: Path  # where the endpoint logs
+    reused: int  # audio files reused from an earlier run
 
     @property
     def public_url(self) -> str:
@@ -149,6 +152,24 @@ def build_audio(project: Project, s3_url: str, locales: Sequence[str], env: dict
     return result.stdout.strip()
 
 
+def endpoint_environment(
+    env: dict[str, str], public_url: str, *, verify: bool, audio_url: str | None
+) -> dict[str, str]:
+    """The endpoint's settings: content from the local bucket; audio from it only for make chat.
+
+    With `verify` (a real device), the loopback bucket's URLs would fail on the device: the
+    audio comes from `audio_url`, or is left out (relative keys are then never played, and
+    Alexa speaks the text).
+    """
+    env = {**env, "CONTENT_BASE_URL": public_url}
+    env.pop("AUDIO_BASE_URL", None)
+    if not verify:
+        env["AUDIO_BASE_URL"] = public_url
+    elif audio_url:
+        env["AUDIO_BASE_URL"] = audio_url
+    return env
+
+
 @contextlib.contextmanager
 def skill_endpoint(
     project: Project,
@@ -157,10 +178,15 @@ def skill_endpoint(
     env: dict[str, str],
     *,
     verify: bool,
+    audio_url: str | None = None,
+    log: Path,
     host: str = "127.0.0.1",
 ) -> Iterator[str]:
-    """The skill's endpoint reading audio, decks and manifest from the local bucket."""
-    env = {**env, "AUDIO_BASE_URL": public_url, "CONTENT_BASE_URL": public_url}
+    """The skill's endpoint reading audio, decks and manifest from the local bucket.
+
+    Its log goes to `log`, not to the terminal a transcript is printed in.
+    """
+    env = endpoint_environment(env, public_url, verify=verify, audio_url=audio_url)
     command = [
         sys.executable,
         "-m",
@@ -172,10 +198,16 @@ def skill_endpoint(
     ]
     command += ["--content", str(project.assets)]
     command += ["--workers", "2", *([] if verify else ["--no-verify"])]
-    process = subprocess.Popen(command, cwd=project.root, env=env)  # noqa: S603 - our own module
+    log_file = log.open("ab")
+    process = subprocess.Popen(  # noqa: S603 - our own module
+        command, cwd=project.root, env=env, stdout=log_file, stderr=subprocess.STDOUT
+    )
     url = f"http://{host}:{port}/"
     try:
-        wait_for(url + "health", timeout=60, process=process)
+        try:
+            wait_for(url + "health", timeout=60, process=process)
+        except StackError as exc:
+            raise StackError(f"{exc}: its log is {log}") from exc
         yield url
     finally:
         if process.poll() is None:
@@ -185,6 +217,7 @@ def skill_endpoint(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        log_file.close()
 
 
 @contextlib.contextmanager
@@ -194,17 +227,32 @@ def local_stack(
     project: Project,
     verify: bool = False,
     port: int | None = None,
+    audio_url: str | None = None,
 ) -> Iterator[Stack]:
-    """Start everything; stop everything on exit, on error and on Ctrl-C."""
+    """Start everything; stop everything on exit, on error and on Ctrl-C.
+
+    With `verify` (a real Echo behind a tunnel), the skill never sends the local bucket's URLs,
+    which a device cannot reach: `audio_url` is the public base URL of the same audio, or None
+    to leave audio out so that Alexa speaks the text.
+    """
+    project.state.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="serverless-facts-") as tmp:
         tls = make_local_tls(Path(tmp))
         env = stack_environment(tls)
         with s3_server(free_port(), tls) as s3_url:
-            apply_bucket_settings(
-                s3_client(s3_url, tls.ca), BUCKET, region=REGION, path=project.template
-            )
+            s3 = s3_client(s3_url, tls.ca)
+            apply_bucket_settings(s3, BUCKET, region=REGION, path=project.template)
+            cache = project.state / "audio"
+            restored = audiocache.restore(s3, BUCKET, cache) if cache.is_dir() else 0
             logger.info("%s", build_audio(project, s3_url, locales, env))
+            saved = audiocache.save(s3, BUCKET, cache)
+            logger.info("audio: %d files reused from %s, %d new", restored, cache, saved)
             public_url = f"{s3_url}/{BUCKET}/{PUBLIC_PREFIX}"
+            ca = project.state / "ca.pem"  # for the simulator, which trusts it by itself
+            ca.write_bytes(tls.ca.read_bytes())
+            log = project.state / "endpoint.log"
             port = port or free_port()
-            with skill_endpoint(project, port, public_url, env, verify=verify) as endpoint:
-                yield Stack(s3_url, BUCKET, endpoint, tls.ca, env)
+            with skill_endpoint(
+                project, port, public_url, env, verify=verify, audio_url=audio_url, log=log
+            ) as endpoint:
+                yield Stack(s3_url, BUCKET, endpoint, ca, env, log, restored)

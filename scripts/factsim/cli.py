@@ -3,6 +3,11 @@
 python scripts/chat.py                                   # the skill in this process
 python scripts/chat.py --url http://127.0.0.1:3000/      # scripts/serve.py --no-verify
 python scripts/chat.py --script tests/dialogs/en_us_tour.yaml   # exit 1 on the first mismatch
+python scripts/chat.py --replay session.json             # an ASK CLI replay file (ask dialog)
+
+Interactive commands, as in `ask dialog`: `.record FILE` saves the session's utterances as a
+replay file when you leave, `.quit` leaves. Outside a terminal, the exit status is 1 when any
+audio check failed.
 
 Run from the repository root, or pass --models and --content.
 """
@@ -14,19 +19,23 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from factcontent.locales import DEFAULT_LOCALE, LOCALE_LANGUAGE
-from factsim.audiocheck import AudioCheck, check_audio_url
+from factsim.audiocheck import AudioCheck, trusting
 from factsim.exceptions import DialogError, SimulatorError, TransportError
+from factsim.facts import fact_topics
 from factsim.model import MODELS_DIR
+from factsim.replay import Replay, load_replay, write_replay
 from factsim.resolver import Resolver, SessionEnd
 from factsim.session import Conversation, HttpTransport, InProcess, Transport
 from factsim.transcript import PROMPT, format_turn
 from factskill.constants import ENV_CONTENT_DIR
 
 DEFAULT_CONTENT = Path("assets")
+# Written by the local stack (make serve) at start-up: its S3 server's certificate chains to it.
+LOCAL_STACK_CA = Path("build/local-stack/ca.pem")
 DEFAULT_APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 EXIT_INTERRUPTED = 130
 
@@ -40,6 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--locale", choices=sorted(LOCALE_LANGUAGE), help=f"default {DEFAULT_LOCALE}"
     )
     parser.add_argument("--script", type=Path, metavar="FILE", help="play a dialog file")
+    parser.add_argument(
+        "--replay", type=Path, metavar="FILE", help="play an ASK CLI replay file (ask dialog)"
+    )
+    parser.add_argument(
+        "--record", type=Path, metavar="FILE", help="write the utterances as an ASK CLI replay"
+    )
+    parser.add_argument(
+        "--ca",
+        type=Path,
+        default=LOCAL_STACK_CA if LOCAL_STACK_CA.is_file() else None,
+        help=f"also trust this CA for audio URLs (default: the local stack's, {LOCAL_STACK_CA})",
+    )
     parser.add_argument("--no-screen", action="store_true", help="a device without APL")
     parser.add_argument(
         "--no-audio-check", action="store_true", help="do not fetch and check <audio> files"
@@ -90,7 +111,11 @@ def run_script(args: argparse.Namespace, transport: Transport, check: AudioCheck
         return _usage_error(f"{dialog.source} is for {dialog.locale}, not --locale {args.locale}")
     locale = dialog.locale if dialog.locale_given else args.locale or dialog.locale
     try:
-        failure = run_dialog(dialog, _conversation(args, locale, transport, check))
+        failure = run_dialog(
+            dialog,
+            _conversation(args, locale, transport, check),
+            topic_of=fact_topics(args.content),
+        )
     except SimulatorError as exc:
         print(f"chat: {exc}", file=sys.stderr)
         return 1
@@ -99,6 +124,18 @@ def run_script(args: argparse.Namespace, transport: Transport, check: AudioCheck
         return 1
     print(f"{dialog.source}: {len(dialog.turns)} turns, every expectation met")
     return 0
+
+
+def run_replay(args: argparse.Namespace, transport: Transport, check: AudioCheck | None) -> int:
+    """Play an ASK CLI replay file: its locale, and its skill id when it has one."""
+    try:
+        replay = load_replay(args.replay)
+    except DialogError as exc:
+        return _usage_error(str(exc))
+    if replay.skill_id:
+        args.application_id = replay.skill_id
+    conversation = _conversation(args, replay.locale, transport, check)
+    return chat(conversation, interactive=False, inputs=iter(replay.inputs), record=args.record)
 
 
 def _read(interactive: bool) -> str | None:
@@ -113,28 +150,64 @@ def _read(interactive: bool) -> str | None:
     return line.rstrip("\r\n") if line else None
 
 
-def chat(conversation: Conversation, *, interactive: bool) -> int:
-    """Read utterances until "exit" or the end of input, printing the transcript."""
+def chat(
+    conversation: Conversation,
+    *,
+    interactive: bool,
+    inputs: Iterator[str] | None = None,
+    record: Path | None = None,
+) -> int:
+    """Read utterances until "exit" or the end of input, printing the transcript.
+
+    Return 1 when a turn failed (an audio check, the skill unreachable) and no one watched
+    (not interactive), else 0.
+    """
     if interactive:
         with contextlib.suppress(ImportError):  # not on every platform
             import readline  # noqa: F401 - line editing and history for input()
         opener = conversation.resolver.open_phrase()
         print(f'Say "{opener}" to start, "exit" to leave. ({conversation.locale})')
-    while (line := _read(interactive)) is not None:
-        if not line.strip():
-            continue
-        try:
-            turn = conversation.say(line)
-        except TransportError as exc:
-            print(f"chat: {exc}", file=sys.stderr)
-            if not interactive:
-                return 1
-            continue
-        for shown in format_turn(turn, echo=not interactive):
-            print(shown)
-        if isinstance(turn.resolution, SessionEnd):
-            break
-    return 0
+    said: list[str] = []
+    failed = False
+    try:
+        while (line := next(inputs, None) if inputs else _read(interactive)) is not None:
+            command = line.strip()
+            if not command:
+                continue
+            if command == ".quit":
+                break
+            if command.startswith(".record"):
+                record = _record_command(command) or record
+                continue
+            said.append(line)
+            try:
+                turn = conversation.say(line)
+            except TransportError as exc:
+                print(f"chat: {exc}", file=sys.stderr)
+                if not interactive:
+                    return 1
+                continue
+            for shown in format_turn(turn, echo=not interactive):
+                print(shown)
+            failed = failed or bool(turn.reply and turn.reply.failures())
+            if isinstance(turn.resolution, SessionEnd):
+                break
+    finally:
+        if record is not None:
+            write_replay(
+                record, Replay(conversation.device.application_id, conversation.locale, tuple(said))
+            )
+            print(f"recorded {len(said)} utterances to {record} (ask dialog --replay {record})")
+    return 1 if failed and not interactive else 0
+
+
+def _record_command(command: str) -> Path | None:
+    _, _, name = command.partition(" ")
+    if not name.strip():
+        print("usage: .record FILE", file=sys.stderr)
+        return None
+    print(f"recording: the session's utterances go to {name.strip()} when you leave")
+    return Path(name.strip())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -153,12 +226,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         transport: Transport = HttpTransport(args.url) if args.url else InProcess()
     except TransportError as exc:
         return _usage_error(str(exc))
-    check = None if args.no_audio_check else check_audio_url
+    check = None if args.no_audio_check else trusting(args.ca)
     if args.script is not None:
         return run_script(args, transport, check)
+    if args.replay is not None:
+        return run_replay(args, transport, check)
     conversation = _conversation(args, args.locale or DEFAULT_LOCALE, transport, check)
     try:
-        return chat(conversation, interactive=sys.stdin.isatty())
+        return chat(conversation, interactive=sys.stdin.isatty(), record=args.record)
     except KeyboardInterrupt:
         print()
         return EXIT_INTERRUPTED

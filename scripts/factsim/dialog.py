@@ -6,6 +6,10 @@ turns:
     expect: Welcome to Serverless Facts   # a regex searched in the rendered reply
     ended: false                          # optional: is the session closed afterwards?
     audio: false                          # optional: does the reply play audio?
+    intent: AnotherFactIntent             # optional: the intent the utterance resolves to
+    topic: pricing                        # optional: the topic (id) of the fact told
+    fact: new                             # optional: new (not told before in this dialog) or
+                                          #   same (the fact the previous fact-turn told)
 """
 
 from __future__ import annotations
@@ -18,10 +22,14 @@ from typing import Any
 
 from factcontent.locales import DEFAULT_LOCALE, LOCALE_LANGUAGE
 from factsim.exceptions import DialogError
+from factsim.facts import FactTopic
 from factsim.session import Conversation, Turn
 from factsim.transcript import format_turn
 
-TURN_KEYS = frozenset({"user", "expect", "audio", "ended"})
+TURN_KEYS = frozenset({"user", "expect", "audio", "ended", "intent", "topic", "fact"})
+FACT_KINDS = ("new", "same")
+# The skill keeps the id of the fact it told last in this session attribute (fact ids only).
+LAST_FACT_ATTRIBUTE = "last"
 DIALOG_KEYS = frozenset({"locale", "turns"})
 SHOWN_REPLY_CHARS = 300
 BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -34,6 +42,9 @@ class DialogTurn:
     expect: re.Pattern[str] | None = None
     audio: bool | None = None
     ended: bool | None = None
+    intent: str | None = None
+    topic: str | None = None
+    fact: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +79,21 @@ def _turn(raw: object, where: str) -> DialogTurn:
         pattern = re.compile(expect) if expect is not None else None
     except re.error as exc:
         raise DialogError(f"{where}: 'expect' is not a valid regular expression ({exc})") from exc
-    return DialogTurn(user, pattern, _flag(raw, "audio", where), _flag(raw, "ended", where))
+    texts = {key: raw.get(key) for key in ("intent", "topic", "fact")}
+    for key, value in texts.items():
+        if value is not None and not isinstance(value, str):
+            raise DialogError(f"{where}: '{key}' must be a string, not {value!r}")
+    if texts["fact"] is not None and texts["fact"] not in FACT_KINDS:
+        raise DialogError(f"{where}: 'fact' must be one of {list(FACT_KINDS)}")
+    return DialogTurn(
+        user,
+        pattern,
+        _flag(raw, "audio", where),
+        _flag(raw, "ended", where),
+        texts["intent"],
+        texts["topic"],
+        texts["fact"],
+    )
 
 
 def parse_dialog(data: object, *, source: str) -> Dialog:
@@ -115,6 +140,43 @@ def load_dialog(path: Path) -> Dialog:
     return parse_dialog(data, source=str(path))
 
 
+def told_fact(turn: Turn) -> str | None:
+    """Return the id of the fact this turn told (a fact comes with its card), or None."""
+    response = turn.response or {}
+    attributes = response.get("sessionAttributes") or {}
+    fact_id = attributes.get(LAST_FACT_ATTRIBUTE)
+    has_card = isinstance(response.get("response"), dict) and "card" in response["response"]
+    return fact_id if isinstance(fact_id, str) and has_card else None
+
+
+def resolved_intent(turn: Turn) -> str | None:
+    request = (turn.request or {}).get("request", {})
+    intent = request.get("intent") if isinstance(request, dict) else None
+    return intent.get("name") if isinstance(intent, dict) else None
+
+
+def fact_mismatch(  # noqa: PLR0911 - one return per expectation
+    spec: DialogTurn, turn: Turn, told: list[str], topic_of: FactTopic | None, locale: str
+) -> str | None:
+    """Check the `intent`, `topic` and `fact` expectations against what the turn told."""
+    if spec.intent is not None and resolved_intent(turn) != spec.intent:
+        return f"expected intent {spec.intent}, the utterance resolved to {resolved_intent(turn)}"
+    if spec.topic is None and spec.fact is None:
+        return None
+    fact = told_fact(turn)
+    if fact is None:
+        return "expected a fact in the reply, it told none"
+    if spec.topic is not None:
+        topic = topic_of(locale, fact) if topic_of else None
+        if topic != spec.topic:
+            return f"expected a fact about {spec.topic}, told {fact!r} about {topic}"
+    if spec.fact == "new" and fact in told:
+        return f"expected a new fact, {fact!r} was told before"
+    if spec.fact == "same" and (not told or told[-1] != fact):
+        return f"expected the previous fact again, told {fact!r}"
+    return None
+
+
 def mismatch(spec: DialogTurn, turn: Turn) -> str | None:
     """Return how `turn` fails `spec`, or None when it meets every expectation."""
     text = turn.text()
@@ -135,17 +197,28 @@ def mismatch(spec: DialogTurn, turn: Turn) -> str | None:
 
 
 def run_dialog(
-    dialog: Dialog, conversation: Conversation, *, emit: Callable[[str], object] = print
+    dialog: Dialog,
+    conversation: Conversation,
+    *,
+    emit: Callable[[str], object] = print,
+    topic_of: FactTopic | None = None,
 ) -> str | None:
     """Play `dialog`, emitting the transcript; return the first mismatch as one line, or None.
 
-    Raises TransportError when the skill cannot be reached.
+    `topic_of` (factsim.facts.fact_topics) answers `topic` expectations. Raises TransportError
+    when the skill cannot be reached.
     """
+    told: list[str] = []
     for number, spec in enumerate(dialog.turns, 1):
         turn = conversation.say(spec.user)
         for line in format_turn(turn):
             emit(line)
-        problem = mismatch(spec, turn)
+        problem = mismatch(spec, turn) or fact_mismatch(
+            spec, turn, told, topic_of, conversation.locale
+        )
         if problem is not None:
             return f"{dialog.source}: turn {number} ({spec.user!r}): {problem}"
+        fact = told_fact(turn)
+        if fact is not None:
+            told.append(fact)
     return None

@@ -1,4 +1,10 @@
-"""How people open a skill in each language: "open X", "ask X for ...", "X で ...を教えて"."""
+"""How people open a skill in each language: "open X", "ask X for ...", "X で ...を教えて".
+
+The forms follow Amazon's "Understand How Users Invoke Custom Skills"
+(https://developer.amazon.com/en-US/docs/alexa/custom-skills/understanding-how-users-invoke-custom-skills.html):
+"<verb> <name> [<connecting word>] <request>", and "<request> <connecting word> <name>". The
+connecting word is Alexa's, not the sample's: the request is matched with and without it.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +33,20 @@ ONE_SHOT_VERBS = {
     "es": ("pide a", "pregunta a", "dile a", "pídele a"),
     "fr": ("demande à", "dis à", "demande a"),
 }
+# Words between the invocation name and the request ("ask X *to* tell me a fact").
+CONNECTORS_AFTER_NAME = {
+    "en": ("to", "for", "about", "if", "whether", "that", "and"),
+    "de": ("nach", "um", "ob", "dass", "zu", "und", "über"),
+    "es": ("que", "sobre", "por", "para", "si", "y"),
+    "fr": ("de", "d'", "que", "qu'", "si", "pour", "sur", "et"),
+}
+# Words between a request said first and the invocation name ("a fact *from* X").
+CONNECTORS_BEFORE_NAME = {
+    "en": ("from", "in", "using", "with", "on", "by"),
+    "de": ("von", "bei", "mit", "in", "auf"),
+    "es": ("de", "en", "con", "desde", "usando"),
+    "fr": ("de", "dans", "avec", "sur", "depuis", "sur"),
+}
 # Japanese puts the invocation first: "X を開いて" opens, "X で <utterance>" is one-shot.
 JA_OPEN_SUFFIXES = ("を開いて", "を起動して", "をスタート", "を開く", "開いて")
 JA_ONE_SHOT_PARTICLES = ("で", "に")
@@ -34,9 +54,25 @@ JA_ONE_SHOT_PARTICLES = ("で", "に")
 
 @dataclass(frozen=True, slots=True)
 class LaunchMatch:
-    """An utterance that starts the skill: `rest` is what follows the invocation ("" to just open)."""
+    """An utterance that starts the skill: `rest` is the request ("" to just open).
+
+    `candidates` are the texts to match against the samples, in order: the request as said, then
+    without the connecting word Alexa allows before it.
+    """
 
     rest: str
+    candidates: tuple[str, ...] = ()
+
+
+def _request(rest: str, language: str) -> LaunchMatch:
+    """The request after the invocation name, with the connecting word kept and stripped."""
+    candidates = [rest]
+    for word in CONNECTORS_AFTER_NAME.get(language, ()):
+        if word.endswith("'") and rest.startswith(word) and len(rest) > len(word):
+            candidates.append(rest[len(word) :].strip())
+        elif rest.startswith(word + " "):
+            candidates.append(rest[len(word) + 1 :].strip())
+    return LaunchMatch(rest, tuple(dict.fromkeys(c for c in candidates if c)))
 
 
 def _strip_wake(text: str, language: str) -> str:
@@ -64,10 +100,21 @@ def match_launch(  # noqa: PLR0911 - one return per launch form
                 return LaunchMatch(rest[len(particle) :])
         return None
     verbs = "|".join(re.escape(v) for v in OPEN_VERBS.get(language, ()))
-    if re.fullmatch(rf"(?:{verbs}) {re.escape(name)}", text):
-        return LaunchMatch("")
+    opened = re.fullmatch(rf"(?:{verbs}) (?:the )?{re.escape(name)}(?:,? (.+))?", text)
+    if opened:
+        rest = opened.group(1) or ""
+        if not rest:
+            return LaunchMatch("")
+        request = _request(rest, language)
+        # "open X and tell me a fact": a request after "open" needs its connecting word.
+        return request if len(request.candidates) > 1 else None
     one_shot = "|".join(re.escape(v) for v in ONE_SHOT_VERBS.get(language, ()))
-    found = re.fullmatch(rf"(?:{one_shot}) {re.escape(name)}(?: (.+))?", text)
+    found = re.fullmatch(rf"(?:{one_shot}) (?:the )?{re.escape(name)},?(?: (.+))?", text)
     if found:
-        return LaunchMatch(found.group(1) or "")
+        return _request(found.group(1) or "", language) if found.group(1) else LaunchMatch("")
+    before = "|".join(re.escape(w) for w in CONNECTORS_BEFORE_NAME.get(language, ()))
+    if before:
+        found = re.fullmatch(rf"(.+) (?:{before}) (?:the )?{re.escape(name)}", text)
+        if found:
+            return LaunchMatch(found.group(1), (found.group(1),))
     return None

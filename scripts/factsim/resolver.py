@@ -112,12 +112,20 @@ class Resolver:
             return SessionEnd()
         launch = match_launch(utterance, language=self.language, invocation=self.model.invocation)
         if launch is not None:
-            return Launch(launch.rest, self.intent(launch.rest) if launch.rest else None)
+            return Launch(
+                launch.rest,
+                self._one_shot(launch.candidates or (launch.rest,)) if launch.rest else None,
+            )
         if not in_session:
             return NeedsLaunch(
                 f'The skill is not open: say "{self.open_phrase()}" first (or "exit" to quit).'
             )
         return self.intent(text)
+
+    def _one_shot(self, candidates: tuple[str, ...]) -> Intent:
+        """The first candidate request that names an intent, else the fallback of the first."""
+        intents = [self.intent(candidate) for candidate in candidates]
+        return next((i for i in intents if i.name != FALLBACK), intents[0])
 
     def open_phrase(self) -> str:
         return OPEN_PHRASES.get(self.language, "open {}").format(self.model.invocation)

@@ -18,7 +18,7 @@ from tests.dispatch import answering_handler, handler_for, request_handlers
 
 MODELS = load_models(MODEL_DIR)
 SKILL = json.loads((MODEL_DIR / "skill.json").read_text())["manifest"]
-CUSTOM_INTENTS = ("GetNewFactIntent", "ListTopicsIntent")
+CUSTOM_INTENTS = ("GetNewFactIntent", "AnotherFactIntent", "ListTopicsIntent")
 REQUIRED_BUILTINS = {
     "AMAZON.HelpIntent",
     "AMAZON.StopIntent",

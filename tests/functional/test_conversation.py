@@ -259,3 +259,35 @@ def test_exception_on_unspoken_request_is_empty(
 
 
 EventFactory = Callable[..., Event]
+
+
+def another_fact_event(locale: str, attributes: dict[str, object]) -> dict[str, object]:
+    """What Alexa sends for "another one" (AnotherFactIntent) in `locale`."""
+    event = load_event("yes", locale=locale, attributes=attributes)
+    event["request"]["intent"] = {"name": "AnotherFactIntent", "confirmationStatus": "NONE"}
+    return event
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+def test_another_one_continues_the_chosen_topic_in_every_locale(
+    invoke: Invoke, store: ContentStore, locale: str
+) -> None:
+    """After "a fact about pricing", every "another"-style request stays on pricing."""
+    content = store.for_locale(locale)
+    pricing = set(content.deck.ids("pricing"))
+    response = invoke(load_event("get_new_fact_topic", locale=locale))
+    told = [response["sessionAttributes"]["last"]]
+    for _ in range(len(pricing) - 1):
+        response = invoke(another_fact_event(locale, response["sessionAttributes"]))
+        assert_valid_response(response)
+        assert response["sessionAttributes"]["topic"] == "pricing"
+        told.append(response["sessionAttributes"]["last"])
+    assert sorted(told) == sorted(pricing)  # a new pricing fact each time
+
+
+def test_a_fact_without_a_topic_resets_the_topic(invoke: Invoke) -> None:
+    """The README's rule: "tell me a fact" (GetNewFactIntent, no topic) means any topic."""
+    chosen = invoke(load_event("get_new_fact_topic"))
+    assert chosen["sessionAttributes"]["topic"] == "pricing"
+    reset = invoke(load_event("get_new_fact", attributes=chosen["sessionAttributes"]))
+    assert reset["sessionAttributes"]["topic"] is None

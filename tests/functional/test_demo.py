@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from factcontent.files import load_deck
 from factlocal.commands import demo
 from factlocal.stack import free_port
-from tests.conftest import REPO_ROOT, load_event
+from tests.conftest import ASSETS_DIR, REPO_ROOT, load_event
 
 pytestmark = pytest.mark.slow
 
@@ -64,24 +65,34 @@ def test_demo_failure_still_stops_everything(
 
 
 def spawn_until(
-    script: list[str], pattern: str, *, timeout: float = 120
+    script: list[str], pattern: str, *, timeout: float = 120, seen: list[str] | None = None
 ) -> tuple[subprocess.Popen[str], re.Match[str]]:
-    """Start `python -u <script>` and read its output until a line matches `pattern`."""
+    """Start `python -u <script>` and read its output until a line matches `pattern`.
+
+    Every line read goes into `seen` when given (stderr is merged into stdout).
+    """
     process = subprocess.Popen(
         [sys.executable, "-u", *script],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
     )
     assert process.stdout is not None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = re.search(pattern, process.stdout.readline())
+        line = process.stdout.readline()
+        if seen is not None:
+            seen.append(line)
+        found = re.search(pattern, line)
         if found:
             return process, found
     process.kill()
     raise AssertionError(f"{script[0]} never printed /{pattern}/")
+
+
+# What gunicorn and the skill print when they log: never in a transcript's terminal.
+SERVER_LOG_LINES = re.compile(r"Booting worker|Listening at|\[INFO\]|\[WARNING\]|factskill")
 
 
 def test_demo_stops_everything_on_ctrl_c() -> None:
@@ -89,17 +100,32 @@ def test_demo_stops_everything_on_ctrl_c() -> None:
     port = int(found.group(1))
     assert is_listening(port)
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == 130, err
-    assert "interrupted" in err
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 130, out
+    assert "interrupted" in out
     assert not is_listening(port)
 
 
-def test_make_serve_keeps_the_stack_up_until_ctrl_c() -> None:
-    port = free_port()
+def start_stack(port: int, *extra: str) -> tuple[subprocess.Popen[str], list[str]]:
+    seen: list[str] = []
     process, _ = spawn_until(
-        ["scripts/stack.py", "--locale", "fr-FR", "--port", str(port)], r"^Ctrl-C stops everything"
+        ["scripts/stack.py", "--locale", "fr-FR", "--port", str(port), *extra],
+        r"^Ctrl-C stops everything",
+        seen=seen,
     )
+    return process, seen
+
+
+def stop_stack(process: subprocess.Popen[str], port: int) -> None:
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert not is_listening(port)
+
+
+def test_make_serve_keeps_the_stack_up_until_ctrl_c_and_reuses_its_audio() -> None:
+    port = free_port()
+    process, first = start_stack(port)
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/",
         data=json.dumps(load_event("launch", locale="fr-FR")).encode(),
@@ -108,7 +134,33 @@ def test_make_serve_keeps_the_stack_up_until_ctrl_c() -> None:
     with urllib.request.urlopen(request, timeout=10) as answer:
         ssml = json.loads(answer.read())["response"]["outputSpeech"]["ssml"]
     assert '<audio src="https://127.0.0.1:' in ssml and "/public/audio/fr-FR/" in ssml
-    process.send_signal(signal.SIGINT)
-    process.communicate(timeout=60)
-    assert process.returncode == 0
-    assert not is_listening(port)
+    stop_stack(process, port)
+    assert not [line for line in first if SERVER_LOG_LINES.search(line)], first
+    log = next(line.split(": ", 1)[1].strip() for line in first if line.startswith("endpoint log:"))
+    assert Path(log).is_file()
+
+    process, second = start_stack(port)  # nothing changed: every clip comes from the cache
+    stop_stack(process, port)
+    audio = next(line for line in second if line.startswith("audio: "))
+    reused = re.search(r"(\d+) files reused", audio)
+    assert reused and int(reused.group(1)) > len(load_deck(ASSETS_DIR, "fr").facts), audio
+
+
+def test_make_serve_verify_sends_a_device_no_loopback_audio() -> None:
+    port = free_port()
+    process, seen = start_stack(port, "--verify")
+    stop_stack(process, port)
+    audio = next(line for line in seen if line.startswith("audio: "))
+    assert audio.startswith("audio: left out: Alexa speaks each fact")
+    assert "127.0.0.1" not in audio
+
+
+def test_audio_base_url_must_be_public_https() -> None:
+    result = subprocess.run(
+        [sys.executable, "scripts/stack.py", "--verify", "--audio-base-url", "http://x/"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2 and "must be an https:// URL" in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -18,10 +19,12 @@ from factcontent.manifest import text_digest
 from factlocal.verify import VerificationError
 from factlocal.webapp import SkillApp
 from factsim import cli as chat
-from factsim.audiocheck import AudioVerdict
+from factsim.audiocheck import AudioVerdict, trusting
 from factsim.dialog import load_dialog, parse_dialog, run_dialog
+from factsim.exceptions import DialogError
+from factsim.facts import fact_topics
 from factsim.session import Conversation, HttpTransport, InProcess
-from tests.conftest import ASSETS_DIR
+from tests.conftest import ASSETS_DIR, REPO_ROOT
 
 DIALOGS_DIR = Path(__file__).resolve().parent.parent / "dialogs"
 DIALOGS = sorted(DIALOGS_DIR.glob("*.yaml"))
@@ -47,7 +50,7 @@ def play(path: Path, transport: Any = None, **kwargs: Any) -> tuple[str | None, 
         application_id=chat.DEFAULT_APPLICATION_ID,
         **kwargs,
     )
-    return run_dialog(dialog, talk, emit=lines.append), lines
+    return run_dialog(dialog, talk, emit=lines.append, topic_of=fact_topics(ASSETS_DIR)), lines
 
 
 def test_the_required_dialogs_exist() -> None:
@@ -65,7 +68,9 @@ def test_main_runs_a_dialog_and_exits_0(capsys: pytest.CaptureFixture[str]) -> N
     assert chat.main(["--script", str(TOUR), "--no-audio-check"]) == 0
     out, err = capsys.readouterr()
     assert "alexa> Goodbye, and happy building!" in out
-    assert out.rstrip().endswith(f"{TOUR}: 8 turns, every expectation met")
+    assert out.rstrip().endswith(
+        f"{TOUR}: {len(load_dialog(TOUR).turns)} turns, every expectation met"
+    )
     assert err == ""
 
 
@@ -305,3 +310,195 @@ def test_dialog_fails_when_an_audio_check_fails(audio_everywhere: str, tmp_path:
     assert mismatch is not None
     assert "the reply has a problem: audio https://audio.example.test/" in mismatch
     assert mismatch.endswith("HTTP 403 fetching it")
+
+
+@pytest.mark.parametrize(
+    ("turns", "message"),
+    [
+        (
+            "  - user: a fact about pricing\n    topic: scaling\n",
+            "turn 2 ('a fact about pricing'): expected a fact about scaling, told '",
+        ),
+        (
+            "  - user: a fact about pricing\n  - user: repeat\n    fact: new\n",
+            "turn 3 ('repeat'): expected a new fact, '",
+        ),
+        (
+            "  - user: a fact about pricing\n  - user: another one\n    fact: same\n",
+            "turn 3 ('another one'): expected the previous fact again, told '",
+        ),
+        (
+            "  - user: another one\n    intent: GetNewFactIntent\n",
+            "turn 2 ('another one'): expected intent GetNewFactIntent, the utterance resolved to",
+        ),
+        (
+            "  - user: help\n    topic: pricing\n",
+            "turn 2 ('help'): expected a fact in the reply, it told none",
+        ),
+    ],
+)
+def test_fact_expectations_catch_the_wrong_fact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], turns: str, message: str
+) -> None:
+    path = write(tmp_path, "turns:\n  - user: open serverless facts\n" + turns)
+    assert chat.main(["--script", path, "--no-audio-check"]) == 1
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("turn", "message"),
+    [
+        ("  - user: hi\n    fact: old\n", "'fact' must be one of ['new', 'same']"),
+        ("  - user: hi\n    topic: 3\n", "'topic' must be a string"),
+    ],
+)
+def test_fact_expectations_are_checked_when_loading(turn: str, message: str) -> None:
+    import yaml
+
+    with pytest.raises(DialogError, match=re.escape(message)):
+        parse_dialog(yaml.safe_load("turns:\n" + turn), source="d.yaml")
+
+
+# --- ASK CLI replay files, recording, and the exit status of an unwatched run ---
+
+
+def test_replay_file_plays_its_utterances_in_its_locale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    replay = tmp_path / "session.json"
+    replay.write_text(
+        json.dumps(
+            {
+                "skillId": chat.DEFAULT_APPLICATION_ID,
+                "locale": "de-DE",
+                "type": "text",
+                "userInput": ["öffne serverless fakten", "noch einen", "stopp"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert chat.main(["--replay", str(replay), "--no-audio-check"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("you> ") == 3
+    assert "Willkommen bei Serverless Fakten" in out
+
+
+def test_record_writes_a_replay_file_ask_dialog_can_play(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = tmp_path / "out" / "recorded.json"
+    monkeypatch.setattr("sys.stdin", io.StringIO("open serverless facts\nyes\n.quit\nnever said\n"))
+    assert chat.main(["--record", str(record), "--no-audio-check"]) == 0
+    assert json.loads(record.read_text(encoding="utf-8")) == {
+        "skillId": chat.DEFAULT_APPLICATION_ID,
+        "locale": "en-US",
+        "type": "text",
+        "userInput": ["open serverless facts", "yes"],
+    }
+    assert f"ask dialog --replay {record}" in capsys.readouterr().out
+    assert chat.main(["--replay", str(record), "--no-audio-check"]) == 0
+
+
+def test_dot_record_in_the_session_names_the_replay_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = tmp_path / "dot.json"
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO(f".record {record}\nopen serverless facts\n.quit\n")
+    )
+    assert chat.main(["--no-audio-check"]) == 0
+    assert json.loads(record.read_text(encoding="utf-8"))["userInput"] == ["open serverless facts"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"locale": "en-US", "type": "text", "userInput": []}', "'userInput' must be"),
+        ('{"locale": "xx-XX", "type": "text", "userInput": ["hi"]}', "locale 'xx-XX'"),
+        ('{"locale": "en-US", "type": "voice", "userInput": ["hi"]}', "only 'text' replays"),
+        ("not json", "not valid JSON"),
+    ],
+)
+def test_a_bad_replay_file_is_a_usage_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    replay = tmp_path / "bad.json"
+    replay.write_text(content, encoding="utf-8")
+    assert chat.main(["--replay", str(replay)]) == 2
+    err = capsys.readouterr().err
+    assert f"{replay}: " in err and message in err
+
+
+def test_an_unwatched_run_exits_1_when_an_audio_check_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The skill plays audio nobody can fetch: piped input gets a failing exit status."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    deck = load_deck(ASSETS_DIR, "en")
+    entries = {
+        f.id: {
+            "key": f"audio/en-US/{f.id}.mp3",
+            "duration": 3.0,
+            "text_sha256": text_digest(f.text),
+        }
+        for f in deck.facts
+    }
+    manifest = tmp_path / "audio-manifest.json"
+    manifest.write_text(json.dumps({"format": 1, "locales": {"en-US": entries}}))
+    monkeypatch.setenv("AUDIO_BASE_URL", f"https://127.0.0.1:{port}/public/")
+    monkeypatch.setenv("AUDIO_MANIFEST", str(manifest))
+    monkeypatch.setattr("sys.stdin", io.StringIO("open serverless facts\n"))
+    assert chat.main([]) == 1
+    assert "cannot fetch it" in capsys.readouterr().out
+
+
+@pytest.fixture
+def https_mp3(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An HTTPS server on loopback whose certificate chains to a throw-away local CA."""
+    import ssl
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from factaudio.postprocess import to_alexa_mp3
+    from factlocal.tls import make_local_tls
+    from tests.audio_support import tone
+
+    tls = make_local_tls(tmp_path)
+    body = to_alexa_mp3(tone(1200))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tls.certificate, tls.key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{server.server_address[1]}/a.mp3", tls.ca
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.slow
+def test_audio_checks_trust_the_local_stacks_ca_when_given(https_mp3: tuple[str, Path]) -> None:
+    url, ca = https_mp3
+    untrusted = trusting(None)(url)
+    assert not untrusted.ok and "CERTIFICATE_VERIFY_FAILED" in untrusted.detail
+    assert trusting(ca)(url).ok
+
+
+def test_chat_trusts_the_ca_the_local_stack_wrote_by_default() -> None:
+    """make serve writes build/local-stack/ca.pem; chat.py picks it up without a flag."""
+    assert Path("build/local-stack/ca.pem") == chat.LOCAL_STACK_CA
+    from factlocal.project import Project
+
+    assert Project.at(REPO_ROOT).state / "ca.pem" == REPO_ROOT / chat.LOCAL_STACK_CA

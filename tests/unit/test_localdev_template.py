@@ -56,3 +56,23 @@ def test_apply_bucket_settings_on_moto(s3_client: Any) -> None:
         "Rules"
     ]
     assert rules == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+# --- the endpoint's environment: never loopback audio for a real device ---
+
+from factlocal.stack import endpoint_environment  # noqa: E402
+
+LOCAL = "https://127.0.0.1:4566/serverless-facts-local/public/"
+
+
+def test_local_chat_gets_the_local_buckets_audio() -> None:
+    env = endpoint_environment({}, LOCAL, verify=False, audio_url=None)
+    assert env["AUDIO_BASE_URL"] == env["CONTENT_BASE_URL"] == LOCAL
+
+
+def test_a_real_device_never_gets_loopback_audio() -> None:
+    env = endpoint_environment({"AUDIO_BASE_URL": LOCAL}, LOCAL, verify=True, audio_url=None)
+    assert "AUDIO_BASE_URL" not in env  # Alexa speaks the text
+    public = "https://bucket.s3.eu-west-1.amazonaws.com/public/"
+    env = endpoint_environment({}, LOCAL, verify=True, audio_url=public)
+    assert env["AUDIO_BASE_URL"] == public

@@ -115,6 +115,43 @@ def test_resolver_one_shot_launch_in_every_language(
     assert slot.value is not None and slot.value.id == topic
 
 
+@pytest.mark.parametrize(
+    ("locale", "utterance", "topic"),
+    [
+        ("en-US", "tell serverless facts to give me a fact about docker", "containers"),
+        ("en-US", "ask serverless facts to tell me a fact", None),
+        ("en-US", "ask serverless facts about pricing", "pricing"),
+        ("en-GB", "ask the serverless facts for a fact about billing", "pricing"),
+        ("en-US", "open serverless facts and tell me a fact about scaling", "scaling"),
+        ("en-US", "use serverless facts to give me a fact", None),
+        ("en-US", "give me a fact about docker from serverless facts", "containers"),
+        ("en-AU", "tell me a fact using serverless facts", None),
+        ("de-DE", "frage serverless fakten nach einem fakt über kosten", "pricing"),
+        ("de-DE", "sag serverless fakten, dass ich einen fakt über kosten will", None),
+        ("de-DE", "öffne serverless fakten und erzähl mir einen fakt", None),
+        ("de-DE", "erzähl mir einen fakt über kosten von serverless fakten", "pricing"),
+        ("es-ES", "pide a datos serverless que me des un dato sobre precios", None),
+        ("es-ES", "dile a datos serverless que me cuente un dato", None),
+        ("es-ES", "dame un dato sobre precios de datos serverless", "pricing"),
+        ("fr-FR", "demande à infos serverless de me donner une info sur les prix", "pricing"),
+        ("fr-FR", "ouvre infos serverless et donne moi une info", None),
+        ("fr-FR", "donne moi une info sur les prix avec infos serverless", "pricing"),
+    ],
+)
+def test_resolver_one_shot_with_alexas_connecting_words(
+    locale: str, utterance: str, topic: str | None
+) -> None:
+    """Amazon's invocation phrases: the connecting word is Alexa's, the rest a sample."""
+    resolution = resolve(utterance, locale, in_session=False)
+    assert isinstance(resolution, Launch), resolution
+    assert resolution.intent is not None and resolution.intent.name == "GetNewFactIntent", (
+        resolution
+    )
+    if topic is not None:
+        slot = topic_of(resolution)
+        assert slot.value is not None and slot.value.id == topic
+
+
 def test_resolver_tell_me_a_fact_in_session_is_an_intent_not_a_launch() -> None:
     assert resolve("tell me a fact") == Intent("GetNewFactIntent", (Slot("topic", "TopicType"),))
 

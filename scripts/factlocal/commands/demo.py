@@ -22,6 +22,7 @@ from factlocal.stack import local_stack
 from factsim.audiocheck import AudioVerdict, check_audio_url
 from factsim.dialog import load_dialog, run_dialog
 from factsim.exceptions import DialogError, TransportError
+from factsim.facts import fact_topics
 from factsim.resolver import Resolver
 from factsim.session import Conversation
 from factsim.transport import HttpTransport
@@ -56,7 +57,7 @@ def talk(project: Project, endpoint: str, dialog_path: Path, audio: AudioLog) ->
         resolver=Resolver.for_locale(dialog.locale, models_dir=project.models),
     )
     before = len(audio.verdicts)
-    problem = run_dialog(dialog, conversation)
+    problem = run_dialog(dialog, conversation, topic_of=fact_topics(project.assets))
     if problem is None and len(audio.verdicts) == before:
         problem = f"{dialog_path.name}: the skill played no audio in {dialog.locale}"
     return problem

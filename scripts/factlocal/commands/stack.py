@@ -25,6 +25,16 @@ from factlocal.stack import local_stack
 logger = logging.getLogger("stack")
 
 
+def audio_line(args: argparse.Namespace, stack: Any) -> str:
+    """Say where the audio a device is sent comes from: never the loopback bucket with --verify."""
+    reused = f"{stack.reused} files reused from the last run"
+    if not args.verify:
+        return f"{stack.public_url}audio/ (local, for make chat; {reused})"
+    if args.audio_base_url:
+        return f"{args.audio_base_url} (public, as the device fetches it)"
+    return "left out: Alexa speaks each fact (give --audio-base-url for a public copy)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stack.py", description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -40,9 +50,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="locales to build audio for (default: all)",
     )
     parser.add_argument(
+        "--audio-base-url",
+        metavar="URL",
+        help="with --verify: the public https base URL of the same audio (a real bucket); "
+        "without it a device gets no audio and Alexa speaks the text",
+    )
+    parser.add_argument(
         "--project", type=Path, default=Path("."), help="the repository root (default: here)"
     )
     args = parser.parse_args(argv)
+    if args.audio_base_url and not args.verify:
+        parser.error("--audio-base-url goes with --verify (the local audio serves make chat)")
+    if args.audio_base_url and not args.audio_base_url.lower().startswith("https://"):
+        parser.error("--audio-base-url must be an https:// URL a device can reach")
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -59,11 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             project=project,
             verify=args.verify,
             port=args.port,
+            audio_url=args.audio_base_url,
         ) as stack:
             print(
                 f"skill endpoint: {stack.endpoint} (verification {'on' if args.verify else 'off'})"
             )
-            print(f"audio and content: {stack.public_url} (TLS from a local CA: {stack.ca})")
+            print(f"content: {stack.public_url} (TLS from a local CA: {stack.ca})")
+            print(f"audio: {audio_line(args, stack)}")
+            print(f"endpoint log: {stack.log}")
             if not args.verify:
                 print(f"talk to it: python scripts/chat.py --url {stack.endpoint}")
             print("Ctrl-C stops everything.", flush=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from factskill.handlers.base import StoreHandler
@@ -43,13 +43,18 @@ class GetNewFactIntentHandler(StoreHandler):
         return new_fact(handler_input, self.store, content, topic=asked.topic_id)
 
 
+# "another one", "yes", "next": another fact, in the topic the session is on.
+ANOTHER_FACT_INTENTS = frozenset({"AnotherFactIntent", "AMAZON.YesIntent", "AMAZON.NextIntent"})
+
+
 class AnotherFactHandler(StoreHandler):
-    """ "Yes" and "next": another fact, in the topic the session is on."""
+    """ "Another one", "yes" and "next": another fact, in the topic the session is on."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name(
-            "AMAZON.NextIntent"
-        )(handler_input)
+        return (
+            is_request_type("IntentRequest")(handler_input)
+            and get_intent_name(handler_input) in ANOTHER_FACT_INTENTS
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         content = content_for(handler_input, self.store)
