@@ -11,6 +11,7 @@ from factcontent.records import Record
 # Every prompt key and the placeholders its text must use, exactly.
 PROMPT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "skill_name": frozenset(),
+    "screen_hint": frozenset(),
     "welcome": frozenset(),
     "topic_intro": frozenset({"topic"}),
     "another": frozenset(),

@@ -1,4 +1,12 @@
-"""Pure APL: a simple visual of one fact for devices with a screen."""
+"""Pure APL: the fact view for devices with a screen.
+
+One document, built once (and serialized once: Prebuilt); each fact arrives through the
+datasource. The layout components (AlexaBackground, AlexaHeader, AlexaFooter) come from the
+imported alexa-layouts package; every style and resource the document uses is defined here,
+with sizes per viewport (round, small landscape, TV, larger hubs) in `when` blocks. The fact sits
+in a ScrollView between header and footer, so a long German or French fact scrolls on the round
+Echo Spot instead of being cut off.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +15,85 @@ from typing import Any
 from factskill.prebuilt import Prebuilt
 
 APL_TOKEN = "fact"  # noqa: S105 - a directive token, not a secret
+APL_VERSION = "2023.3"
+LAYOUTS = {"name": "alexa-layouts", "version": "1.7.0"}
 
-# One small document, built once (and serialized once: Prebuilt): the fact arrives through the
-# datasource. A lone top-level component fills the viewport, so one Text is the whole layout
-# (and keeps responses small).
 FACT_DOCUMENT: Prebuilt = Prebuilt(
     {
         "type": "APL",
-        "version": "2023.3",
+        "version": APL_VERSION,
+        "theme": "dark",
+        "import": [LAYOUTS],
+        "resources": [
+            {
+                "description": "Large hubs (Echo Show 8, 10, 15): the defaults",
+                "colors": {"factBackground": "#0B2239", "factText": "#FAFAFA"},
+                "dimensions": {"factTextSize": "36dp", "factPadding": "64dp"},
+            },
+            {
+                "description": "Echo Show 5 and other small landscape screens",
+                "when": "${viewport.height < 600}",
+                "dimensions": {"factTextSize": "28dp", "factPadding": "48dp"},
+            },
+            {
+                "description": "Round screens: a wider inset keeps text inside the circle",
+                "when": "${viewport.shape == 'round'}",
+                "dimensions": {"factTextSize": "26dp", "factPadding": "72dp"},
+            },
+            {
+                "description": "TVs: overscan margins",
+                "when": "${viewport.mode == 'tv'}",
+                "dimensions": {"factTextSize": "30dp", "factPadding": "80dp"},
+            },
+        ],
+        "styles": {
+            "factTextStyle": {
+                "values": [
+                    {
+                        "color": "@factText",
+                        "fontSize": "@factTextSize",
+                        "lineHeight": 1.3,
+                        "fontWeight": "normal",
+                    }
+                ]
+            }
+        },
         "mainTemplate": {
             "parameters": ["payload"],
             "items": [
                 {
-                    "type": "Text",
-                    "text": "${payload.fact.text}",
-                    "style": "textStyleBody",
-                    "textAlign": "center",
-                    "textAlignVertical": "center",
-                    "paddingLeft": "@spacingLarge",
-                    "paddingRight": "@spacingLarge",
+                    "type": "Container",
+                    "width": "100vw",
+                    "height": "100vh",
+                    "items": [
+                        {
+                            "type": "AlexaBackground",
+                            "backgroundColor": "@factBackground",
+                        },
+                        {
+                            "type": "AlexaHeader",
+                            "headerTitle": "${payload.fact.title}",
+                            "headerSubtitle": "${payload.fact.topic}",
+                        },
+                        {
+                            "type": "ScrollView",
+                            "grow": 1,
+                            "shrink": 1,
+                            "width": "100%",
+                            "paddingLeft": "@factPadding",
+                            "paddingRight": "@factPadding",
+                            "item": {
+                                "type": "Text",
+                                "text": "${payload.fact.text}",
+                                "style": "factTextStyle",
+                                "textAlign": "${viewport.shape == 'round' ? 'center' : 'left'}",
+                            },
+                        },
+                        {
+                            "type": "AlexaFooter",
+                            "hintText": "${payload.fact.hint}",
+                        },
+                    ],
                 }
             ],
         },
@@ -33,6 +101,6 @@ FACT_DOCUMENT: Prebuilt = Prebuilt(
 )
 
 
-def fact_datasources(text: str) -> dict[str, Any]:
+def fact_datasources(*, text: str, title: str, topic: str, hint: str) -> dict[str, Any]:
     """Return the datasources that fill FACT_DOCUMENT with one fact."""
-    return {"fact": {"text": text}}
+    return {"fact": {"text": text, "title": title, "topic": topic, "hint": hint}}

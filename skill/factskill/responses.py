@@ -62,13 +62,18 @@ def tell(handler_input: HandlerInput, text: str) -> Response:
     )
 
 
-def _render_fact(text: str) -> RenderDocumentDirective:
+def _render_fact(content: LocaleContent, fact: Fact) -> RenderDocumentDirective:
     # Imported on first use: only screen devices need the APL models, ~12 ms to import.
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
-    return RenderDocumentDirective(
-        token=APL_TOKEN, document=FACT_DOCUMENT, datasources=fact_datasources(text)
+    prompts = content.prompts
+    datasources = fact_datasources(
+        text=fact.text,
+        title=prompts.say("skill_name"),
+        topic=content.deck.topics.get(fact.topic, ""),
+        hint=prompts.say("screen_hint"),
     )
+    return RenderDocumentDirective(token=APL_TOKEN, document=FACT_DOCUMENT, datasources=datasources)
 
 
 def _has_screen(handler_input: HandlerInput) -> bool:
@@ -95,7 +100,7 @@ def speak_fact(
     title = prompts.say("skill_name")
     handler_input.response_builder.set_card(SimpleCard(title=title, content=fact.text))
     if _has_screen(handler_input):
-        handler_input.response_builder.add_directive(_render_fact(fact.text))
+        handler_input.response_builder.add_directive(_render_fact(content, fact))
     return ask(handler_input, speech, prompts.say("another_reprompt"), store=store)
 
 

@@ -291,3 +291,22 @@ def test_a_fact_without_a_topic_resets_the_topic(invoke: Invoke) -> None:
     assert chosen["sessionAttributes"]["topic"] == "pricing"
     reset = invoke(load_event("get_new_fact", attributes=chosen["sessionAttributes"]))
     assert reset["sessionAttributes"]["topic"] is None
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE", "ja-JP"])
+def test_the_fact_view_shows_the_skill_name_topic_and_a_hint_in_the_locale(
+    invoke: Invoke, store: ContentStore, locale: str
+) -> None:
+    response = invoke(load_event("get_new_fact_topic", locale=locale))
+    (directive,) = response["response"]["directives"]
+    fact = directive["datasources"]["fact"]
+    content = store.for_locale(locale)
+    told = content.deck.get(response["sessionAttributes"]["last"])
+    assert told is not None
+    assert fact == {
+        "text": told.text,
+        "title": content.prompts.say("skill_name"),
+        "topic": content.deck.topics["pricing"],
+        "hint": content.prompts.say("screen_hint"),
+    }
+    assert directive["document"]["import"] == [{"name": "alexa-layouts", "version": "1.7.0"}]
