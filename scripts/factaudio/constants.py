@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from factaudio.loudness import LIMITER_CEILING_DBTP, TARGET_LUFS
 from factcontent.limits import ALEXA_BITRATE_BPS
 
 # The content directory the command line reads when --assets is not given.
 ENV_ASSETS_DIR = "FACTS_ASSETS_DIR"
 
 # Bump when the pipeline's output changes for the same input: every file is rebuilt.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2  # 2: -14 LUFS under a true-peak limiter (was -16 LUFS, gain only)
 
 # Alexa's SSML <audio> format (factcontent.limits), and our loudness target.
 SAMPLE_RATE = 24000
@@ -16,22 +17,20 @@ BITRATE = f"{ALEXA_BITRATE_BPS // 1000}k"
 # Mono: Alexa requires MPEG-2, 48 kbps and the sample rate, not a channel count (Amazon's sample
 # command uses -ac 2); one channel spends all 48 kbps on the voice and halves the encoding time.
 CHANNELS = 1
-LOUDNESS_LUFS = -16.0
-# Sample peaks stay 1 dB under a -1.5 dBTP true-peak ceiling: the margin covers inter-sample
-# peaks without the 4x oversampling a true-peak measurement costs.
-SAMPLE_PEAK_CEILING_DB = -2.5
-MAX_GAIN_DB = 30.0
 SILENCE_THRESHOLD_DBFS = -50.0
+# Speech needs nothing above this; LAME at 48 kbps and 24 kHz cuts near it anyway.
+LOWPASS_HZ = 7000.0
 KEEP_SILENCE_MS = 40
 
 AUDIO_SETTINGS = {
     "sample_rate": SAMPLE_RATE,
     "bitrate": BITRATE,
     "channels": CHANNELS,
-    "loudness": LOUDNESS_LUFS,
-    "peak_ceiling": SAMPLE_PEAK_CEILING_DB,
+    "loudness": TARGET_LUFS,
+    "peak_ceiling": LIMITER_CEILING_DBTP,
     "silence": SILENCE_THRESHOLD_DBFS,
     "keep_silence_ms": KEEP_SILENCE_MS,
+    "lowpass": LOWPASS_HZ,
 }
 
 # What the published objects carry (the layout itself is factcontent.layout).

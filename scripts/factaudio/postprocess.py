@@ -1,11 +1,9 @@
 """Post-processing with pydub and ffmpeg (from the imageio-ffmpeg wheel): Alexa's exact MP3 format.
 
-Loudness is normalized linearly instead of with ffmpeg's `loudnorm` filter, which resamples
-to 192 kHz and costs three times the CPU per file (see `make bench`):
-1. pyloudnorm measures integrated loudness (ITU-R BS.1770-4, as EBU R128) in-process, and numpy
-   the sample peak: no second ffmpeg process per file;
-2. one gain brings the file to LOUDNESS_LUFS, capped so the peak stays under the ceiling,
-   applied in the single ffmpeg run that encodes MPEG-2 Layer III, 48 kbps CBR, 24 kHz.
+Loudness is brought to Amazon's target in-process (factaudio.loudness: gain under a true-peak
+limiter, measured with pyloudnorm, ITU-R BS.1770-4), not with ffmpeg's `loudnorm` filter, which
+resamples to 192 kHz and costs three times the CPU per file; then one ffmpeg run encodes every
+waiting clip as MPEG-2 Layer III, 48 kbps CBR, 24 kHz.
 """
 
 from __future__ import annotations
@@ -30,13 +28,22 @@ from factaudio.constants import (
     BITRATE,
     CHANNELS,
     KEEP_SILENCE_MS,
-    LOUDNESS_LUFS,
-    MAX_GAIN_DB,
-    SAMPLE_PEAK_CEILING_DB,
+    LOWPASS_HZ,
     SAMPLE_RATE,
     SILENCE_THRESHOLD_DBFS,
 )
 from factaudio.exceptions import SynthesisError
+from factaudio.loudness import (
+    LIMITER_CEILING_DBTP,
+    MAX_TRUE_PEAK_DBTP,
+    Loudness,
+    measure,
+    measure_mp3,
+    normalize,
+)
+
+# How far under the true-peak limit a settled clip lands (the re-made clip's own margin).
+PEAK_MARGIN_DB = 0.3
 
 __all__ = [
     "AudioSegment",
@@ -49,9 +56,6 @@ __all__ = [
     "to_alexa_mp3",
     "trim_silence",
 ]
-
-# Below this, the BS.1770 gate found no speech: the clip is too short or too quiet to measure.
-_UNMEASURABLE_LUFS = -69.0
 
 
 @functools.cache
@@ -108,36 +112,26 @@ def trim_silence(segment: AudioSegment) -> AudioSegment:
     return segment[start:end]
 
 
-@functools.cache
-def _meter(rate: int) -> Any:
-    import pyloudnorm
-
-    return pyloudnorm.Meter(rate)  # ITU-R BS.1770-4: K-weighting, 400 ms blocks, gating
-
-
-def measure_loudness(segment: AudioSegment) -> tuple[float, float]:
-    """Return (integrated loudness in LUFS, sample peak in dBFS), measured in-process."""
+def _to_float(segment: AudioSegment) -> Any:
     import numpy as np
 
     full_scale = float(1 << (8 * segment.sample_width - 1))
     samples = np.frombuffer(segment.raw_data, dtype=f"<i{segment.sample_width}") / full_scale
     if segment.channels > 1:
-        samples = samples.reshape(-1, segment.channels)
-    top = float(np.max(np.abs(samples))) if samples.size else 0.0
-    peak = 20 * math.log10(top) if top > 0 else float("-inf")
-    try:
-        loudness = float(_meter(segment.frame_rate).integrated_loudness(samples))
-    except ValueError:  # shorter than one 400 ms block: nothing to measure
-        loudness = float("-inf")
-    return loudness, peak
+        samples = samples.reshape(-1, segment.channels).mean(axis=1)
+    return samples
 
 
-def normalizing_gain(loudness: float, peak: float) -> float:
-    """Gain in dB that reaches LOUDNESS_LUFS without the peak passing SAMPLE_PEAK_CEILING_DB."""
-    if loudness <= _UNMEASURABLE_LUFS:
-        return 0.0
-    gain = min(LOUDNESS_LUFS - loudness, SAMPLE_PEAK_CEILING_DB - peak)
-    return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain))
+def _from_float(samples: Any, rate: int) -> AudioSegment:
+    import numpy as np
+
+    pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
+    return AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
+
+
+def measure_loudness(segment: AudioSegment) -> Loudness:
+    """Return the integrated loudness (LUFS) and true peak (dBTP) of `segment`, in-process."""
+    return measure(_to_float(segment), segment.frame_rate)
 
 
 # Per output, after its "-map": MPEG-2 Layer III at 24 kHz, 48 kbps CBR, no Xing header
@@ -169,10 +163,32 @@ class Prepared(NamedTuple):
     gain: float
 
 
-def prepare(segment: AudioSegment) -> Prepared:
-    """Trim silence and measure the gain to LOUDNESS_LUFS (in-process, no ffmpeg)."""
+def prepare(segment: AudioSegment, *, ceiling_db: float = LIMITER_CEILING_DBTP) -> Prepared:
+    """Trim silence, bring it to TARGET_LUFS under the true-peak limiter (in-process, no ffmpeg)."""
     trimmed = trim_silence(segment)
-    return Prepared(trimmed, normalizing_gain(*measure_loudness(trimmed)))
+    samples = _to_float(trimmed)
+    if trimmed.frame_rate != SAMPLE_RATE:  # resample here, so the limiter sees the final peaks
+        from scipy.signal import resample_poly
+
+        common = math.gcd(SAMPLE_RATE, trimmed.frame_rate)
+        samples = resample_poly(samples, SAMPLE_RATE // common, trimmed.frame_rate // common)
+    normalized = normalize(band_limit(samples), SAMPLE_RATE, ceiling_db=ceiling_db)
+    return Prepared(_from_float(normalized, SAMPLE_RATE), 0.0)
+
+
+@functools.cache
+def _lowpass() -> Any:
+    from scipy.signal import butter
+
+    return butter(8, LOWPASS_HZ, btype="low", fs=SAMPLE_RATE, output="sos")
+
+
+def band_limit(samples: Any) -> Any:
+    """Cut what the 48 kbps encoder would cut anyway, before the limiter measures the peaks:
+    otherwise the encoder's own low-pass reshapes limited peaks and they overshoot."""
+    from scipy.signal import sosfiltfilt
+
+    return sosfiltfilt(_lowpass(), samples)
 
 
 def _scratch_dir() -> str | None:
@@ -213,6 +229,16 @@ def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
         return encoded
 
 
+def settle(segment: AudioSegment, encoded: bytes) -> bytes:
+    """Return `encoded`, or, when encoding pushed its true peak over the limit, the clip made
+    again under a limiter ceiling lowered by the overshoot (the encoder's, measured)."""
+    found = measure_mp3(encoded)
+    overshoot = found.true_peak - (MAX_TRUE_PEAK_DBTP - PEAK_MARGIN_DB)
+    if overshoot <= 0:
+        return encoded
+    return encode_batch([prepare(segment, ceiling_db=LIMITER_CEILING_DBTP - overshoot)])[0]
+
+
 def to_alexa_mp3(segment: AudioSegment) -> bytes:
     """Trim, normalize loudness and encode as MPEG-2 Layer III, 48 kbps CBR, 24 kHz."""
-    return encode_batch([prepare(segment)])[0]
+    return settle(segment, encode_batch([prepare(segment)])[0])

@@ -16,8 +16,9 @@ from typing import NamedTuple
 
 from factaudio.engines import Engine, RateLimiter
 from factaudio.exceptions import PipelineError
+from factaudio.loudness import check_loudness
 from factaudio.plan import Job, entry_for
-from factaudio.postprocess import AudioSegment, Prepared, encode_batch, prepare
+from factaudio.postprocess import AudioSegment, Prepared, encode_batch, prepare, settle
 from factaudio.publish import Target
 from factaudio.validate import check_alexa_mp3
 from factcontent.manifest import AudioEntry
@@ -122,12 +123,14 @@ class Stages:
                 ready.append((item, prepare(item.segment)))
             except Exception as exc:
                 item.result.set_exception(named(item.job, exc))
-        for item, audio in zip((item for item, _ in ready), self._encode(ready), strict=True):
-            if isinstance(audio, Exception):
-                item.result.set_exception(named(item.job, audio))
+        for item, encoded in zip((item for item, _ in ready), self._encode(ready), strict=True):
+            if isinstance(encoded, Exception):
+                item.result.set_exception(named(item.job, encoded))
                 continue
             try:
+                audio = settle(item.segment, encoded)
                 duration = check_alexa_mp3(audio, where=item.job.where)
+                check_loudness(audio, where=item.job.where)
                 self.target.put_audio(item.job.key, audio, duration=duration)
             except Exception as exc:
                 item.result.set_exception(named(item.job, exc))

@@ -10,12 +10,28 @@ import pytest
 from mutagen.mp3 import MP3
 
 from factaudio.exceptions import AudioValidationError, SynthesisError
-from factaudio.postprocess import AudioSegment, decode_mp3, ffmpeg, to_alexa_mp3, trim_silence
+from factaudio.loudness import (
+    MAX_TRUE_PEAK_DBTP,
+    TARGET_LUFS,
+    TOLERANCE_LU,
+    check_loudness,
+    measure_mp3,
+)
+from factaudio.postprocess import (
+    AudioSegment,
+    Prepared,
+    decode_mp3,
+    encode_batch,
+    ffmpeg,
+    to_alexa_mp3,
+    trim_silence,
+)
 from factaudio.validate import check_alexa_mp3
 from tests.audio_support import encode, polly_like_mp3, tone
 
 
-def integrated_loudness(mp3: bytes) -> float:
+def ebur128(mp3: bytes) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) of the decoded MP3, by ffmpeg's own EBU R128 meter."""
     out = subprocess.run(
         [
             ffmpeg(),
@@ -26,7 +42,7 @@ def integrated_loudness(mp3: bytes) -> float:
             "-i",
             "pipe:0",
             "-af",
-            "ebur128",
+            "ebur128=peak=true",
             "-f",
             "null",
             "-",
@@ -35,8 +51,20 @@ def integrated_loudness(mp3: bytes) -> float:
         capture_output=True,
         check=True,
     )
-    found = re.findall(r"I:\s+(-?[\d.]+) LUFS", out.stderr.decode())
-    return float(found[-1])
+    text = out.stderr.decode()
+    lufs = re.findall(r"I:\s+(-?[\d.]+) LUFS", text)
+    peak = re.findall(r"Peak:\s+(-?[\d.]+) dBFS", text)
+    return float(lufs[-1]), float(peak[-1])
+
+
+def integrated_loudness(mp3: bytes) -> float:
+    return ebur128(mp3)[0]
+
+
+def assert_in_amazons_band(mp3: bytes) -> None:
+    lufs, peak = ebur128(mp3)
+    assert TARGET_LUFS - TOLERANCE_LU <= lufs <= TARGET_LUFS + TOLERANCE_LU, lufs
+    assert peak <= MAX_TRUE_PEAK_DBTP, peak
 
 
 def test_to_alexa_mp3_produces_alexas_exact_format() -> None:
@@ -53,7 +81,7 @@ def test_to_alexa_mp3_trims_silence_and_normalizes_loudness() -> None:
     mp3 = to_alexa_mp3(quiet)
     decoded = decode_mp3(mp3)
     assert len(decoded) < 2400  # 4 s in, about 2 s out
-    assert integrated_loudness(mp3) == pytest.approx(-16.0, abs=1.5)
+    assert integrated_loudness(mp3) == pytest.approx(TARGET_LUFS, abs=TOLERANCE_LU)
 
 
 def test_decode_mp3_reads_polly_like_bytes_without_ffprobe() -> None:
@@ -108,7 +136,7 @@ def test_encode_batch_gives_each_clip_its_own_gain() -> None:
     assert len(outputs) == 2
     for mp3, length in zip(outputs, (1.5, 1.8), strict=True):
         assert check_alexa_mp3(mp3, where="batch") == pytest.approx(length + 0.08, abs=0.15)
-        assert integrated_loudness(mp3) == pytest.approx(-16.0, abs=1.5)
+        assert integrated_loudness(mp3) == pytest.approx(TARGET_LUFS, abs=TOLERANCE_LU)
 
 
 def test_encode_batch_reports_ffmpeg_failures() -> None:
@@ -117,3 +145,45 @@ def test_encode_batch_reports_ffmpeg_failures() -> None:
     broken = AudioSegment(data=b"\0\0" * 100, sample_width=2, frame_rate=0, channels=1)
     with pytest.raises(SynthesisError, match="ffmpeg failed"):
         encode_batch([Prepared(broken, 0.0)])
+
+
+# --- loudness: Amazon's -14 LUFS and -2 dBTP, measured on the encoded MP3 ---
+
+
+@pytest.mark.parametrize("level_db", [-30, -12, 0])
+def test_to_alexa_mp3_lands_every_level_in_amazons_band(level_db: int) -> None:
+    assert_in_amazons_band(to_alexa_mp3(tone(2500) + level_db))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("locale", "language"), [("en-US", "en"), ("de-DE", "de"), ("ja-JP", "ja")]
+)
+def test_real_espeak_speech_lands_in_amazons_band(locale: str, language: str) -> None:
+    """Speech's high crest factor needs the true-peak limiter: gain alone would clip it."""
+    from factaudio.engines import EspeakEngine
+    from factaudio.voices import load_voices
+    from factcontent.files import load_deck
+    from tests.conftest import ASSETS_DIR
+
+    engine = EspeakEngine(load_voices(ASSETS_DIR / "voices.json"))
+    fact = max(load_deck(ASSETS_DIR, language).facts, key=lambda f: len(f.text))
+    assert_in_amazons_band(to_alexa_mp3(engine.synthesize(fact.text, engine.voice(locale))))
+
+
+def test_our_meter_agrees_with_ffmpegs_ebur128() -> None:
+    mp3 = to_alexa_mp3(tone(3000) - 6)
+    ours, (lufs, peak) = measure_mp3(mp3), ebur128(mp3)
+    assert ours.lufs == pytest.approx(lufs, abs=0.2)
+    assert ours.true_peak == pytest.approx(peak, abs=0.3)
+
+
+def test_the_validator_refuses_a_clip_out_of_the_band_naming_it() -> None:
+    quiet = encode_batch([Prepared(tone(2500) - 30, 0.0)])[0]  # encoded without normalizing
+    with pytest.raises(
+        AudioValidationError, match=r"fact 'x' \(de-DE\): loudness out of band: -\d"
+    ):
+        check_loudness(quiet, where="fact 'x' (de-DE)")
+    assert check_loudness(to_alexa_mp3(tone(2500)), where="t").lufs == pytest.approx(
+        TARGET_LUFS, abs=1
+    )
