@@ -38,12 +38,13 @@ from factaudio.loudness import (
     MAX_TRUE_PEAK_DBTP,
     Loudness,
     measure,
-    measure_mp3,
     normalize,
+    true_peak_mp3,
 )
 
 # How far under the true-peak limit a settled clip lands (the re-made clip's own margin).
 PEAK_MARGIN_DB = 0.3
+SETTLE_TRIES = 3
 
 __all__ = [
     "AudioSegment",
@@ -232,11 +233,14 @@ def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
 def settle(segment: AudioSegment, encoded: bytes) -> bytes:
     """Return `encoded`, or, when encoding pushed its true peak over the limit, the clip made
     again under a limiter ceiling lowered by the overshoot (the encoder's, measured)."""
-    found = measure_mp3(encoded)
-    overshoot = found.true_peak - (MAX_TRUE_PEAK_DBTP - PEAK_MARGIN_DB)
-    if overshoot <= 0:
-        return encoded
-    return encode_batch([prepare(segment, ceiling_db=LIMITER_CEILING_DBTP - overshoot)])[0]
+    ceiling = LIMITER_CEILING_DBTP
+    for _ in range(SETTLE_TRIES):
+        overshoot = true_peak_mp3(encoded) - (MAX_TRUE_PEAK_DBTP - PEAK_MARGIN_DB)
+        if overshoot <= 0:
+            break
+        ceiling -= overshoot
+        encoded = encode_batch([prepare(segment, ceiling_db=ceiling)])[0]
+    return encoded
 
 
 def to_alexa_mp3(segment: AudioSegment) -> bytes:
