@@ -62,6 +62,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only", action="append", default=[], metavar="ID", help="only this fact id (repeatable)"
     )
+    parser.add_argument(
+        "--which", metavar="ID", help="print where the published clip of this fact is, and stop"
+    )
     parser.add_argument("--workers", type=int, default=4, help="concurrent syntheses (default 4)")
     parser.add_argument(
         "--dry-run", action="store_true", help="print the plan and its cost, change nothing"
@@ -85,9 +88,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def aws_session(args: argparse.Namespace) -> Any:
+    """A boto3 session; the region is --region, else the user's AWS configuration's."""
     import boto3
 
-    return boto3.Session(profile_name=args.profile, region_name=args.region or "us-east-1")
+    session = boto3.Session(profile_name=args.profile, region_name=args.region)
+    if session.region_name is None:
+        raise PipelineError(
+            "no AWS region: pass --region or set one in your AWS configuration (aws configure)"
+        )
+    return session
 
 
 def aws_config(workers: int) -> Any:
@@ -110,6 +119,8 @@ def make_engine(args: argparse.Namespace, session: Any) -> Engine:
     engine = args.engine or ("polly" if args.bucket else "espeak")
     if engine == "espeak":
         return EspeakEngine(voices)
+    if session is None:  # a dry run plans and prices from voices.json alone: no AWS account
+        return PollyEngine(None, voices)  # type: ignore[arg-type]
     polly = PollyEngine(session.client("polly", config=aws_config(args.workers)), voices)
     check_polly_voices(voices, polly.describe_voices())
     return polly
@@ -124,6 +135,21 @@ def load_decks(assets: Path, locales: Sequence[str]) -> dict[str, Deck]:
             cache[language] = load_deck(assets, language)
         decks[locale] = cache[language]
     return decks
+
+
+def which(target: Target, fact_id: str) -> int:
+    """Print the published clip of `fact_id` in every locale; 1 when it has none."""
+    manifest = target.read_manifest().manifest
+    found = 0
+    for locale, entries in sorted(manifest.locales.items()):
+        entry = entries.get(fact_id)
+        if entry is not None:
+            found += 1
+            print(f"{locale}: {entry.key} ({entry.duration:.1f} s, {entry.voice})")
+    if not found:
+        print(f"synthesize: {target.describe()} has no clip of fact {fact_id!r}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def confirm(keys: list[str]) -> bool:
@@ -158,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
-        session = aws_session(args) if args.bucket or args.engine == "polly" else None
+        needs_aws = args.bucket or (args.engine == "polly" and not args.dry_run)
+        session = aws_session(args) if needs_aws else None
         target = make_target(args, session)
         engine = make_engine(args, session)
         decks = load_decks(args.assets, args.locale or sorted(LOCALE_LANGUAGE))
@@ -168,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # credentials, profile, endpoint: botocore says what
         print(f"synthesize: cannot start: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    if args.which:
+        return which(target, args.which)
     options = Options(
         workers=args.workers,
         only=tuple(args.only),
@@ -176,7 +205,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         confirm_prune=(lambda keys: True) if args.yes else confirm,
     )
     summary = build(engine, target, decks, options)
-    report(args, summary, target)
+    try:
+        report(args, summary, target)
+    except BrokenPipeError:  # `--json | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if summary.error:
         print(f"synthesize: {summary.error}", file=sys.stderr)
         return 1

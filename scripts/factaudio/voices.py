@@ -22,20 +22,32 @@ class LocaleVoices(NamedTuple):
 
 
 def load_voices(path: Path) -> dict[str, LocaleVoices]:
-    """Read the voice table; every supported locale must have one."""
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    """Read the voice table; every supported locale must have one. Errors name file and locale."""
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PipelineError(f"{path}: cannot read the voices file ({exc.strerror})") from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PipelineError(f"{path}: the voices file is not valid JSON ({exc})") from exc
+    if not isinstance(data, Mapping):
+        raise PipelineError(f"{path}: the voices file must map locales to their voices")
     voices: dict[str, LocaleVoices] = {}
     for locale in LOCALE_LANGUAGE:
         raw = data.get(locale)
         if not isinstance(raw, Mapping):
             raise PipelineError(f"{path}: no voices for {locale}: add an entry")
-        try:
-            polly = PollyVoice(str(raw["polly"]["voice"]), str(raw["polly"]["engine"]))
-            voices[locale] = LocaleVoices(polly, str(raw["espeak"]))
-        except (KeyError, TypeError) as exc:
+        polly = raw.get("polly")
+        fields = (
+            polly.get("voice") if isinstance(polly, Mapping) else None,
+            polly.get("engine") if isinstance(polly, Mapping) else None,
+            raw.get("espeak"),
+        )
+        if not all(isinstance(field, str) and field.strip() for field in fields):
             raise PipelineError(
-                f"{path} [{locale}]: needs polly.voice, polly.engine and espeak"
-            ) from exc
+                f"{path} [{locale}]: needs polly.voice, polly.engine and espeak, each a name"
+            )
+        voice, engine, espeak = (str(field) for field in fields)
+        voices[locale] = LocaleVoices(PollyVoice(voice, engine), espeak)
     return voices
 
 

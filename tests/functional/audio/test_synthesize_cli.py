@@ -98,6 +98,11 @@ def test_espeak_build_then_skill_plays_the_audio(
     assert fact is not None and fact.text not in ssml_of(response)  # the MP3 speaks it instead
     assert response["response"]["card"]["content"] == fact.text
 
+    assert synthesize.main(["--out", str(out), "--which", fact.id]) == 0
+    assert capsys.readouterr().out.startswith("en-US: audio/en-US/")
+    assert synthesize.main(["--out", str(out), "--which", "no-such-fact"]) == 1
+    assert "has no clip of fact 'no-such-fact'" in capsys.readouterr().err
+
     assert synthesize.main(["--out", str(out), "--locale", "en-US", "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["synthesized"] == again["uploaded"] == 0 and again["skipped"] == facts
@@ -232,3 +237,75 @@ def test_polly_engine_refuses_over_3000_billed_characters_before_calling(
     with pytest.raises(SynthesisError, match="3001 billed characters; Polly allows 3000"):
         engine.synthesize("x" * 3001, engine.voice("en-US"))
     assert calls == []
+
+
+# --- the command a content author uses: no AWS needed to price, clear errors, quiet pipes ---
+
+
+@pytest.fixture
+def no_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No credentials, no region, no AWS configuration files at all."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                 "AWS_DEFAULT_REGION", "AWS_REGION"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+
+
+def test_dry_run_prices_polly_without_aws_credentials(
+    no_aws: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert synthesize.main(["--dry-run", "--engine", "polly", "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    cost = re.search(r"estimated Polly cost: \$(\d+\.\d+)", out)
+    assert cost and float(cost.group(1)) > 0, out
+
+
+def test_without_a_region_the_error_says_how_to_give_one(
+    no_aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert synthesize.main(["--bucket", "some-bucket", "--dry-run"]) == 1
+    assert "no AWS region: pass --region" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "the voices file is not valid JSON"),
+        ("[]", "must map locales to their voices"),
+        ('{"en-US": {"polly": {"voice": 3, "engine": "neural"}, "espeak": "en-us"}}', "[en-US]"),
+    ],
+)
+def test_a_malformed_voices_file_names_the_file_and_the_locale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    import shutil
+
+    assets = tmp_path / "assets"
+    shutil.copytree(ASSETS_DIR / "decks", assets / "decks")
+    (assets / "voices.json").write_text(content, encoding="utf-8")
+    assert (
+        synthesize.main(["--assets", str(assets), "--out", str(tmp_path / "o"), "--dry-run"]) == 1
+    )
+    err = capsys.readouterr().err
+    assert str(assets / "voices.json") in err and message in err
+    assert "Traceback" not in err
+
+
+def test_json_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    process = subprocess.Popen(
+        [sys.executable, "scripts/synthesize.py", "--dry-run", "--json", "--out", str(tmp_path)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the summary is written, as `| head` can be
+    err = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
