@@ -174,6 +174,8 @@ def report(args: argparse.Namespace, summary: Summary, target: Target) -> None:
         print(
             f"billed characters: {summary.characters}; estimated Polly cost: ${summary.estimated_usd:.4f}"
         )
+    for line in summary.audio_lines():
+        print(line)
     print(f"{target.describe()}: {summary.line()}")
 
 

@@ -45,10 +45,26 @@ class Summary:
     manifest_written: bool = False
     decks_published: int = 0
     per_locale: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Per locale, of every clip the manifest lists: [min, median, max] of loudness, peak, length.
+    audio: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def audio_lines(self) -> list[str]:
+        """One line per locale: loudness, true peak and duration, min / median / max."""
+        lines = []
+        for locale, stats in sorted(self.audio.items()):
+            shown = {
+                name: " / ".join(f"{value:.1f}" for value in values)
+                for name, values in stats.items()
+            }
+            lines.append(
+                f"{locale}: {shown.get('lufs', '-')} LUFS, {shown.get('true_peak', '-')} dBTP, "
+                f"{shown.get('duration', '-')} s (min / median / max)"
+            )
+        return lines
 
     def line(self) -> str:
         return (
@@ -83,6 +99,26 @@ class _Progress:
                 if self.done == self.total:
                     sys.stderr.write("\n")
                 sys.stderr.flush()
+
+
+def audio_stats(manifest: Any, decks: Mapping[str, Deck]) -> dict[str, dict[str, list[float]]]:
+    """Per locale of `decks`, [min, median, max] of what the manifest's entries measured."""
+    import statistics
+
+    stats: dict[str, dict[str, list[float]]] = {}
+    for locale in decks:
+        entries = list(manifest.locales.get(locale, {}).values())
+        columns = {
+            "lufs": [e.lufs for e in entries if e.lufs is not None],
+            "true_peak": [e.true_peak for e in entries if e.true_peak is not None],
+            "duration": [e.duration for e in entries],
+        }
+        stats[locale] = {
+            name: [min(values), statistics.median(values), max(values)]
+            for name, values in columns.items()
+            if values
+        }
+    return stats
 
 
 def estimate_usd(plan: Plan) -> float:
@@ -144,6 +180,7 @@ def _run(
         scope=scope,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
+    summary.audio = audio_stats(manifest, decks)
     if manifest.locales != current.manifest.locales or current.etag is None:
         target.write_manifest(manifest, expected=current.etag)
         summary.manifest_written = True

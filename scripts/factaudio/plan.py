@@ -110,13 +110,17 @@ def plan_jobs(jobs: Iterable[Job], manifest: Manifest, published: set[str]) -> P
     return Plan(tuple(build), keep, tuple(resume))
 
 
-def entry_for(job: Job, duration: float) -> AudioEntry:
+def entry_for(
+    job: Job, duration: float, *, lufs: float | None = None, true_peak: float | None = None
+) -> AudioEntry:
     return AudioEntry(
         key=job.key,
         duration=duration,
         text_sha256=text_digest(job.text),
         voice=job.voice.label(),
         digest=job.digest,
+        lufs=lufs,
+        true_peak=true_peak,
     )
 
 

@@ -130,12 +130,14 @@ class Stages:
             try:
                 audio = settle(item.segment, encoded)
                 duration = check_alexa_mp3(audio, where=item.job.where)
-                check_loudness(audio, where=item.job.where)
+                loudness = check_loudness(audio, where=item.job.where)
                 self.target.put_audio(item.job.key, audio, duration=duration)
             except Exception as exc:
                 item.result.set_exception(named(item.job, exc))
             else:
-                item.result.set_result(entry_for(item.job, duration))
+                item.result.set_result(
+                    entry_for(item.job, duration, lufs=loudness.lufs, true_peak=loudness.true_peak)
+                )
 
     @staticmethod
     def _encode(ready: list[tuple[_Spoken, Prepared]]) -> list[bytes | Exception]:

@@ -12,7 +12,8 @@ Format (JSON)::
             "duration": 7.25,                      # seconds
             "text_sha256": "…",                    # text_digest() of the fact text it speaks
             "voice": "polly:Joanna:neural",        # engine and voice it was made with
-            "digest": "…"                          # the build job's content hash (text, voice, settings)
+            "digest": "…",                         # the build job's content hash (text, voice, settings)
+            "lufs": -14.1, "true_peak": -2.8       # optional: loudness measured on the encoded file
           }
         }
       }
@@ -53,6 +54,8 @@ class AudioEntry(Record):
     text_sha256: str
     voice: str
     digest: str
+    lufs: float | None = None  # integrated loudness of the encoded file, as the pipeline measured
+    true_peak: float | None = None  # its true peak, dBTP
 
     def url(self, base_url: str | None) -> str | None:
         """Return the absolute URL of the file, or None when it needs a base URL that is missing."""
@@ -63,13 +66,16 @@ class AudioEntry(Record):
         return base_url.rstrip("/") + "/" + self.key.lstrip("/")
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "key": self.key,
             "duration": round(self.duration, 3),
             "text_sha256": self.text_sha256,
             "voice": self.voice,
             "digest": self.digest,
         }
+        if self.lufs is not None and self.true_peak is not None:
+            data |= {"lufs": round(self.lufs, 2), "true_peak": round(self.true_peak, 2)}
+        return data
 
 
 class Manifest(Record):
@@ -118,6 +124,10 @@ def _entry(raw: object, *, where: str) -> AudioEntry:
         raise ManifestError(f"{where}: 'text_sha256' must be a hex SHA-256")
     if not isinstance(voice, str) or not isinstance(digest, str):
         raise ManifestError(f"{where}: 'voice' and 'digest' must be strings")
+    lufs, peak = raw.get("lufs"), raw.get("true_peak")
+    measured = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lufs, peak))
+    if measured:
+        return AudioEntry(key, float(duration), text_sha, voice, digest, float(lufs), float(peak))  # type: ignore[arg-type]
     return AudioEntry(key, float(duration), text_sha, voice, digest)
 
 

@@ -88,3 +88,16 @@ def test_bundled_manifest_is_valid(tmp_path: object) -> None:
 
     data = json.loads((ASSETS_DIR / "audio-manifest.json").read_text())
     parse_manifest(data, source="assets/audio-manifest.json")
+
+
+def test_measured_loudness_round_trips_and_is_optional() -> None:
+    entry = AudioEntry("audio/en-US/a.mp3", 3.0, "0" * 64, "espeak:en-us", "d", -14.1, -2.8)
+    manifest = Manifest({"en-US": {"a": entry}})
+    again = loads_manifest(manifest.dumps(), source="m.json")
+    assert again.entry("en-US", "a") == entry
+    plain = AudioEntry("audio/en-US/b.mp3", 3.0, "0" * 64, "espeak:en-us", "d")
+    assert "lufs" not in plain.to_json()
+    assert (
+        loads_manifest(Manifest({"en-US": {"b": plain}}).dumps(), source="m").entry("en-US", "b")
+        == plain
+    )

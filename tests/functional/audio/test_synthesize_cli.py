@@ -81,6 +81,9 @@ def test_espeak_build_then_skill_plays_the_audio(
     )
     summary = json.loads(capsys.readouterr().out)
     facts = len(load_deck(ASSETS_DIR, "en").facts)
+    lufs, peak = summary["audio"]["en-US"]["lufs"], summary["audio"]["en-US"]["true_peak"]
+    assert -15.0 <= lufs[0] <= lufs[1] <= lufs[2] <= -13.0  # min / median / max
+    assert peak[2] <= -2.0
     for key in ("planned", "synthesized", "skipped", "uploaded", "failed", "characters", "seconds"):
         assert key in summary
     assert summary["synthesized"] == summary["planned"] == facts and summary["failed"] == 0
