@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import threading
 from typing import Any, NamedTuple
 
 from factaudio.exceptions import AudioValidationError
@@ -35,6 +36,9 @@ ENCODING_LOSS_LU = 0.3
 MAX_GAIN_DB = 36.0
 # Below this, the BS.1770 gate found no speech: the clip is too short or too quiet to measure.
 UNMEASURABLE_LUFS = -69.0
+
+
+_DECODE_LOCK = threading.Lock()
 
 
 class Loudness(NamedTuple):
@@ -138,7 +142,9 @@ def measure(samples: Any, rate: int) -> Loudness:
     return Loudness(lufs, _db(peak))
 
 
-def _limiter_gain(envelope: Any, level: float, rate: int, ceiling: float) -> Any:
+def _limiter_gain(
+    envelope: Any, level: float, rate: int, ceiling: float, release: float = RELEASE_SECONDS
+) -> Any:
     """The gain curve that keeps `level * envelope` under `ceiling`: look-ahead and release."""
     import numpy as np
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
@@ -146,7 +152,7 @@ def _limiter_gain(envelope: Any, level: float, rate: int, ceiling: float) -> Any
     needed = np.minimum(1.0, ceiling / np.maximum(level * envelope, 1e-12))
     if needed.min() >= 1.0:
         return needed
-    hold = max(1, int(rate * (LOOKAHEAD_SECONDS + RELEASE_SECONDS)))
+    hold = max(1, int(rate * (LOOKAHEAD_SECONDS + release)))
     smooth = max(1, int(rate * LOOKAHEAD_SECONDS))
     # The minimum over a window around each sample never exceeds what any peak in it needs, and
     # an average over a shorter window of that minimum does not either: no peak passes.
@@ -175,23 +181,26 @@ def normalize(samples: Any, rate: int, *, ceiling_db: float = LIMITER_CEILING_DB
     if original <= UNMEASURABLE_LUFS:
         return samples * _limiter_gain(envelope, 1.0, rate, ceiling)
     goal = TARGET_LUFS + ENCODING_LOSS_LU
-    aim = goal
-    gain_db = aim - original
     out = samples
-    for _ in range(EXACT_STEPS):
-        for _ in range(GAIN_STEPS):
-            gain_db = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain_db))
-            level = 10 ** (gain_db / 20)
-            curve = _limiter_gain(envelope, level, rate, ceiling)
-            reached = gated_loudness(power * (level * curve) ** 2, rate)
-            if abs(reached - aim) <= 0.1:
-                break
-            gain_db += aim - reached  # the limiter took some loudness: ask for more
-        out = samples * (level * curve)
-        exact = gated_loudness(weighted_power(out, rate), rate)
-        if abs(exact - goal) <= 0.15:
-            break
-        aim += goal - exact
+    # A very peaky clip cannot reach the target under a slow release: release faster then.
+    for release in (RELEASE_SECONDS, RELEASE_SECONDS / 2, 0.0):
+        aim, gain_db = goal, goal - original
+        for _ in range(EXACT_STEPS):
+            for _ in range(GAIN_STEPS):
+                gain_db = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain_db))
+                level = 10 ** (gain_db / 20)
+                curve = _limiter_gain(envelope, level, rate, ceiling, release)
+                reached = gated_loudness(power * (level * curve) ** 2, rate)
+                if abs(reached - aim) <= 0.1:
+                    break
+                gain_db += aim - reached  # the limiter took some loudness: ask for more
+            out = samples * (level * curve)
+            exact = gated_loudness(weighted_power(out, rate), rate)
+            if abs(exact - goal) <= 0.15:
+                return out
+            aim += goal - exact
+        if exact >= goal - 0.5:
+            return out
     return out
 
 
@@ -199,7 +208,8 @@ def decode_mp3(data: bytes) -> tuple[Any, int]:
     """Decode MP3 bytes in-process (libsndfile, not ffmpeg): mono float samples and the rate."""
     import soundfile
 
-    samples, rate = soundfile.read(io.BytesIO(data), dtype="float64", always_2d=False)
+    with _DECODE_LOCK:  # libsndfile's MP3 decoding is not safe from several threads at once
+        samples, rate = soundfile.read(io.BytesIO(data), dtype="float64", always_2d=False)
     if samples.ndim > 1:
         samples = samples.mean(axis=1)
     return samples, int(rate)
