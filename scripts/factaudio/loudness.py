@@ -160,12 +160,6 @@ def _limiter_gain(
     return np.minimum(gain, needed)
 
 
-def limit(samples: Any, rate: int, ceiling_db: float = LIMITER_CEILING_DBTP) -> Any:
-    """Lower the gain around every true peak above `ceiling_db`, smoothly (look-ahead, release)."""
-    gain = _limiter_gain(peak_envelope(samples), 1.0, rate, 10 ** (ceiling_db / 20))
-    return samples * gain
-
-
 def normalize(samples: Any, rate: int, *, ceiling_db: float = LIMITER_CEILING_DBTP) -> Any:
     """Return `samples` at TARGET_LUFS with true peaks under the limiter's ceiling.
 
@@ -215,26 +209,29 @@ def decode_mp3(data: bytes) -> tuple[Any, int]:
     return samples, int(rate)
 
 
-def true_peak_mp3(data: bytes) -> float:
-    """The true peak (dBTP) of the decoded MP3."""
-    samples, _ = decode_mp3(data)
-    return _db(float(peak_envelope(samples).max())) if len(samples) else float("-inf")
-
-
 def measure_mp3(data: bytes) -> Loudness:
     """Decode MP3 bytes and measure what a listener hears."""
     samples, rate = decode_mp3(data)
     return measure(samples, rate)
 
 
-def check_loudness(data: bytes, *, where: str) -> Loudness:
-    """Raise AudioValidationError naming `where` unless the encoded clip is in Amazon's band."""
+def measure_encoded(data: bytes, *, where: str) -> Loudness:
+    """Measure an encoded clip; raise AudioValidationError naming `where` if it does not decode."""
     try:
-        found = measure_mp3(data)
+        return measure_mp3(data)
     except Exception as exc:  # libsndfile's errors: the file does not decode
         raise AudioValidationError(
             f"{where}: cannot decode it to measure loudness ({exc})"
         ) from exc
+
+
+def check_loudness(data: bytes, *, where: str) -> Loudness:
+    """Raise AudioValidationError naming `where` unless the encoded clip is in Amazon's band."""
+    return check_band(measure_encoded(data, where=where), where=where)
+
+
+def check_band(found: Loudness, *, where: str) -> Loudness:
+    """Raise AudioValidationError naming `where` unless `found` is in Amazon's band."""
     problems = []
     if abs(found.lufs - TARGET_LUFS) > TOLERANCE_LU:
         problems.append(

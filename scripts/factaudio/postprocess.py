@@ -37,9 +37,8 @@ from factaudio.loudness import (
     LIMITER_CEILING_DBTP,
     MAX_TRUE_PEAK_DBTP,
     Loudness,
-    measure,
+    measure_encoded,
     normalize,
-    true_peak_mp3,
 )
 
 # How far under the true-peak limit a settled clip lands (the re-made clip's own margin).
@@ -52,7 +51,6 @@ __all__ = [
     "decode_mp3",
     "encode_batch",
     "ffmpeg",
-    "measure_loudness",
     "prepare",
     "to_alexa_mp3",
     "trim_silence",
@@ -128,11 +126,6 @@ def _from_float(samples: Any, rate: int) -> AudioSegment:
 
     pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
     return AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
-
-
-def measure_loudness(segment: AudioSegment) -> Loudness:
-    """Return the integrated loudness (LUFS) and true peak (dBTP) of `segment`, in-process."""
-    return measure(_to_float(segment), segment.frame_rate)
 
 
 # Per output, after its "-map": MPEG-2 Layer III at 24 kHz, 48 kbps CBR, no Xing header
@@ -230,19 +223,22 @@ def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
         return encoded
 
 
-def settle(segment: AudioSegment, encoded: bytes) -> bytes:
-    """Return `encoded`, or, when encoding pushed its true peak over the limit, the clip made
-    again under a limiter ceiling lowered by the overshoot (the encoder's, measured)."""
+def settle(segment: AudioSegment, encoded: bytes, *, where: str) -> tuple[bytes, Loudness]:
+    """Return `encoded` and its measured loudness, or, when encoding pushed its true peak over
+    the limit, the clip made again under a limiter ceiling lowered by the overshoot (the
+    encoder's, measured). Each clip is decoded and measured once: the validator uses it too."""
     ceiling = LIMITER_CEILING_DBTP
+    found = measure_encoded(encoded, where=where)
     for _ in range(SETTLE_TRIES):
-        overshoot = true_peak_mp3(encoded) - (MAX_TRUE_PEAK_DBTP - PEAK_MARGIN_DB)
+        overshoot = found.true_peak - (MAX_TRUE_PEAK_DBTP - PEAK_MARGIN_DB)
         if overshoot <= 0:
             break
         ceiling -= overshoot
         encoded = encode_batch([prepare(segment, ceiling_db=ceiling)])[0]
-    return encoded
+        found = measure_encoded(encoded, where=where)
+    return encoded, found
 
 
 def to_alexa_mp3(segment: AudioSegment) -> bytes:
     """Trim, normalize loudness and encode as MPEG-2 Layer III, 48 kbps CBR, 24 kHz."""
-    return settle(segment, encode_batch([prepare(segment)])[0])
+    return settle(segment, encode_batch([prepare(segment)])[0], where="clip")[0]

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from factaudio.engines import Engine, RateLimiter
 from factaudio.exceptions import PipelineError
-from factaudio.loudness import check_loudness
+from factaudio.loudness import check_band
 from factaudio.plan import Job, entry_for
 from factaudio.postprocess import AudioSegment, Prepared, encode_batch, prepare, settle
 from factaudio.publish import Target
@@ -128,9 +128,9 @@ class Stages:
                 item.result.set_exception(named(item.job, encoded))
                 continue
             try:
-                audio = settle(item.segment, encoded)
+                audio, measured = settle(item.segment, encoded, where=item.job.where)
                 duration = check_alexa_mp3(audio, where=item.job.where)
-                loudness = check_loudness(audio, where=item.job.where)
+                loudness = check_band(measured, where=item.job.where)
                 self.target.put_audio(item.job.key, audio, duration=duration)
             except Exception as exc:
                 item.result.set_exception(named(item.job, exc))
