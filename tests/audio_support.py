@@ -7,11 +7,12 @@ import io
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from pydub.generators import Sine
 
-from factaudio.plan import Voice
+from factaudio.lexicon import Lexicon
+from factaudio.plan import Job, Voice
 from factaudio.postprocess import AudioSegment, ffmpeg
 
 
@@ -81,7 +82,13 @@ class ToneEngine:
     def max_tps(self, voice: Voice) -> float | None:
         return self.tps
 
-    def synthesize(self, text: str, voice: Voice) -> AudioSegment:
+    def unreadable(self, text: str, voice: Voice, lexicon: Lexicon | None) -> str | None:
+        return None
+
+    def prepare(self, jobs: Sequence[Job]) -> None:
+        return None
+
+    def synthesize(self, text: str, voice: Voice, lexicon: Lexicon | None = None) -> AudioSegment:
         with self._lock:
             self.calls.append(text)
         if self.latency:

@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from factaudio.brand import load_brand
 from factaudio.constants import ENV_ASSETS_DIR
 from factaudio.engines import Engine, EspeakEngine, PollyEngine
 from factaudio.exceptions import PipelineError
+from factaudio.lexicon import load_lexicons
 from factaudio.pipeline import Options, Summary, build
 from factaudio.publish import DirectoryTarget, S3Target, Target
 from factaudio.voices import check_polly_voices, load_voices
@@ -64,6 +66,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--which", metavar="ID", help="print where the published clip of this fact is, and stop"
+    )
+    parser.add_argument(
+        "--brand",
+        choices=("on", "off"),
+        help="mix the sting and music bed of brand.json in (default: brand.json's choice for "
+        "directory or --bucket builds)",
     )
     parser.add_argument("--workers", type=int, default=4, help="concurrent syntheses (default 4)")
     parser.add_argument(
@@ -118,11 +126,13 @@ def make_engine(args: argparse.Namespace, session: Any) -> Engine:
     voices = load_voices(args.assets / VOICES_FILE)
     engine = args.engine or ("polly" if args.bucket else "espeak")
     if engine == "espeak":
-        return EspeakEngine(voices)
+        return EspeakEngine(voices, where=str(args.assets / VOICES_FILE))
     if session is None:  # a dry run plans and prices from voices.json alone: no AWS account
         return PollyEngine(None, voices)  # type: ignore[arg-type]
     polly = PollyEngine(session.client("polly", config=aws_config(args.workers)), voices)
-    check_polly_voices(voices, polly.describe_voices())
+    described = polly.describe_voices()
+    check_polly_voices(voices, described)
+    polly.know_voices(described)
     return polly
 
 
@@ -180,6 +190,18 @@ def report(args: argparse.Namespace, summary: Summary, target: Target) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except KeyboardInterrupt:  # Ctrl-C: running clips finished or dropped, scratch files removed
+        print(
+            "synthesize: interrupted; the published manifest is unchanged "
+            "(clips already uploaded are reused by the next run)",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def run(argv: Sequence[str] | None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -191,6 +213,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         target = make_target(args, session)
         engine = make_engine(args, session)
         decks = load_decks(args.assets, args.locale or sorted(LOCALE_LANGUAGE))
+        lexicons = load_lexicons(args.assets, {deck.language for deck in decks.values()})
+        choice = None if args.brand is None else args.brand == "on"
+        brand = load_brand(args.assets, bucket=bool(args.bucket), choice=choice)
     except (PipelineError, ContentError) as exc:
         print(f"synthesize: {exc}", file=sys.stderr)
         return 1
@@ -205,8 +230,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         dry_run=args.dry_run,
         prune=args.prune,
         confirm_prune=(lambda keys: True) if args.yes else confirm,
+        lexicons=lexicons,
+        brand=brand,
     )
     summary = build(engine, target, decks, options)
+    for warning in summary.warnings:
+        print(f"synthesize: {warning}", file=sys.stderr)
     try:
         report(args, summary, target)
     except BrokenPipeError:  # `--json | head`: the reader left; say nothing more

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from factaudio.constants import POLLY_TPS
-from factaudio.exceptions import SynthesisError
-from factaudio.plan import Voice
+from factaudio.exceptions import PipelineError, SynthesisError
+from factaudio.lexicon import POLLY_LEXICONS_PER_REQUEST, Lexicon
+from factaudio.plan import Job, Voice
 from factaudio.postprocess import AudioSegment, decode_mp3
+from factaudio.readings import KANA_LANGUAGES, espeak_reading
+from factaudio.speakable import fallback, primary, tokens
 from factaudio.voices import LocaleVoices
 from factcontent.deck import billed_characters
 from factcontent.limits import POLLY_MAX_BILLED_CHARACTERS
+from factcontent.locales import LOCALE_LANGUAGE
 
 if TYPE_CHECKING:
     from mypy_boto3_polly import PollyClient
@@ -23,14 +29,30 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+class NoVoice(PipelineError):
+    """The engine has no voice for a locale (its facts are left to Alexa's own voice)."""
+
+
 class Engine(Protocol):
-    """Speaks text with a voice and returns the raw audio."""
+    """Speaks text with a voice (and a lexicon of its language) and returns the raw audio."""
 
     name: str
 
-    def voice(self, locale: str) -> Voice: ...
+    def voice(self, locale: str) -> Voice:
+        """The locale's voice; NoVoice when this engine must not speak the locale."""
+        ...
 
-    def synthesize(self, text: str, voice: Voice) -> AudioSegment: ...
+    def unreadable(self, text: str, voice: Voice, lexicon: Lexicon | None) -> str | None:
+        """Why `voice` cannot speak `text` acceptably (naming the words), or None."""
+        ...
+
+    def prepare(self, jobs: Sequence[Job]) -> None:
+        """Make ready what the jobs need before the first synthesis (Polly: the lexicons)."""
+        ...
+
+    def synthesize(
+        self, text: str, voice: Voice, lexicon: Lexicon | None = None
+    ) -> AudioSegment: ...
 
     def max_tps(self, voice: Voice) -> float | None: ...
 
@@ -62,6 +84,7 @@ class PollyEngine:
     def __init__(self, client: PollyClient, voices: Mapping[str, LocaleVoices]) -> None:
         self._client = client
         self._voices = voices
+        self._language_codes: dict[str, str] = {}  # voice id -> its LanguageCode
 
     def voice(self, locale: str) -> Voice:
         polly = self._voices[locale].polly
@@ -69,6 +92,48 @@ class PollyEngine:
 
     def max_tps(self, voice: Voice) -> float | None:
         return POLLY_TPS.get(voice.variant)
+
+    def unreadable(self, text: str, voice: Voice, lexicon: Lexicon | None) -> str | None:
+        return None  # Polly's voices read their language's text, its lexicon applied
+
+    def know_voices(self, described: Sequence[Mapping[str, Any]]) -> None:
+        """Remember each voice's language code (DescribeVoices): its lexicons must match it."""
+        self._language_codes = {v["Id"]: v["LanguageCode"] for v in described}
+
+    def lexicon_names(self, voice: Voice, lexicon: Lexicon) -> list[str]:
+        code = self._language_codes.get(voice.voice)
+        if code is None:
+            raise PipelineError(f"no language code known for Polly voice {voice.voice!r}")
+        return lexicon.polly_names(code)
+
+    def prepare(self, jobs: Sequence[Job]) -> None:
+        """PutLexicon each lexicon the jobs apply, rendered for its voice's language code, unless
+        Polly already has it (content-addressed names: an unchanged lexicon is not re-sent)."""
+        wanted: dict[str, str] = {}
+        for job in jobs:
+            if job.lexicon is None or not job.lexicon.applied(job.text):
+                continue
+            code = self._language_codes.get(job.voice.voice)
+            if code is None:
+                raise PipelineError(f"no language code known for Polly voice {job.voice.voice!r}")
+            for name, document in zip(
+                job.lexicon.polly_names(code), job.lexicon.documents(code), strict=True
+            ):
+                wanted[name] = document
+        if not wanted:
+            return
+        existing = set()
+        page = self._client.list_lexicons()
+        while True:
+            existing |= {lexicon["Name"] for lexicon in page.get("Lexicons", [])}
+            token = page.get("NextToken")
+            if not token:
+                break
+            page = self._client.list_lexicons(NextToken=token)
+        for name, document in sorted(wanted.items()):
+            if name not in existing:
+                logger.info("PutLexicon %s (%d characters)", name, len(document))
+                self._client.put_lexicon(Name=name, Content=document)
 
     def describe_voices(self) -> list[Mapping[str, Any]]:
         voices: list[Mapping[str, Any]] = []
@@ -80,7 +145,7 @@ class PollyEngine:
                 return voices
             page = self._client.describe_voices(NextToken=token)
 
-    def synthesize(self, text: str, voice: Voice) -> AudioSegment:
+    def synthesize(self, text: str, voice: Voice, lexicon: Lexicon | None = None) -> AudioSegment:
         from botocore.exceptions import BotoCoreError, ClientError
 
         billed = billed_characters(text)
@@ -90,17 +155,30 @@ class PollyEngine:
                 "shorten the fact or split it"
             )
 
-        try:
-            response = self._client.synthesize_speech(
-                Text=text,
-                TextType="text",
-                VoiceId=voice.voice,  # type: ignore[arg-type]
-                Engine=voice.variant,  # type: ignore[arg-type]
-                OutputFormat="mp3",
-                SampleRate="24000",
-            )
-        except (BotoCoreError, ClientError) as exc:
-            raise SynthesisError(f"Polly {voice.label()} failed: {exc}") from exc
+        names = self.lexicon_names(voice, lexicon) if lexicon and lexicon.applied(text) else []
+        if len(names) > POLLY_LEXICONS_PER_REQUEST:
+            raise SynthesisError(f"{len(names)} lexicons; Polly applies at most 5 per request")
+        request: dict[str, Any] = {"LexiconNames": names} if names else {}
+        for attempt in range(LEXICON_TRIES):
+            try:
+                response = self._client.synthesize_speech(
+                    Text=text,
+                    TextType="text",
+                    VoiceId=voice.voice,  # type: ignore[arg-type]
+                    Engine=voice.variant,  # type: ignore[arg-type]
+                    OutputFormat="mp3",
+                    SampleRate="24000",
+                    **request,
+                )
+                break
+            except ClientError as exc:
+                # PutLexicon is eventually consistent: a lexicon put moments ago may not be seen yet
+                code = exc.response.get("Error", {}).get("Code")
+                if code != "LexiconNotFoundException" or attempt == LEXICON_TRIES - 1:
+                    raise SynthesisError(f"Polly {voice.label()} failed: {exc}") from exc
+                time.sleep(LEXICON_WAIT_SECONDS * (attempt + 1))
+            except BotoCoreError as exc:
+                raise SynthesisError(f"Polly {voice.label()} failed: {exc}") from exc
         stream = response["AudioStream"]
         try:
             data = stream.read()
@@ -109,15 +187,33 @@ class PollyEngine:
         return decode_mp3(data)
 
 
+LEXICON_TRIES = 5
+LEXICON_WAIT_SECONDS = 1.0
+
 # espeak-ng C API (speak_lib.h)
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _POS_CHARACTER = 1
 _CHARS_UTF8 = 1
 _ENDPAUSE = 0x1000
 _RATE = 1
+_PHONEMES_IPA = 0x02
 _CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
 )
+
+
+class _VoiceStruct(ctypes.Structure):
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_char_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
 
 
 class _Espeak:
@@ -135,6 +231,13 @@ class _Espeak:
             ctypes.c_int,
         ]
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        self.lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        self.lib.espeak_TextToPhonemes.argtypes = [
+            ctypes.POINTER(ctypes.c_void_p),
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
+        self.lib.espeak_GetCurrentVoice.restype = ctypes.POINTER(_VoiceStruct)
         self.lib.espeak_Synth.argtypes = [
             ctypes.c_void_p,
             ctypes.c_size_t,
@@ -161,10 +264,35 @@ class _Espeak:
             self._chunks.append(ctypes.string_at(wav, count * 2))
         return 0
 
+    def _use(self, voice: str) -> None:
+        if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise SynthesisError(f"espeak-ng has no voice {voice!r}: change assets/voices.json")
+
+    def language(self, voice: str) -> str:
+        """The language `voice` speaks (its first language tag, e.g. "en-us")."""
+        with self.lock:
+            self._use(voice)
+            languages = self.lib.espeak_GetCurrentVoice().contents.languages
+        # priority byte, then a NUL-terminated tag
+        return (languages or b"\0\0")[1:].split(b"\0")[0].decode()
+
+    def phonemes(self, text: str, voice: str) -> str:
+        """espeak-ng's IPA reading of `text`, clause after clause, with its language switches."""
+        with self.lock:
+            self._use(voice)
+            buffer = ctypes.create_string_buffer(text.encode("utf-8"))
+            position = ctypes.c_void_p(ctypes.addressof(buffer))
+            clauses = []
+            while position.value:
+                clause = self.lib.espeak_TextToPhonemes(
+                    ctypes.byref(position), _CHARS_UTF8, _PHONEMES_IPA
+                )
+                clauses.append(clause.decode("utf-8", "replace") if clause else "")
+        return " ".join(clauses)
+
     def speak(self, text: str, voice: str) -> bytes:
         with self.lock:
-            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
-                raise SynthesisError(f"espeak-ng has no voice {voice!r}: change assets/voices.json")
+            self._use(voice)
             self.lib.espeak_SetParameter(_RATE, 165, 0)
             self._chunks = []
             encoded = text.encode("utf-8") + b"\0"
@@ -188,23 +316,83 @@ def _espeak() -> _Espeak:
         return _ESPEAK
 
 
+@cache
+def letter_names(voice: str = "en") -> frozenset[str]:
+    """The phonemes of the letters a-z as `voice` names them: what spelling out sounds like."""
+    engine = _espeak()
+    return frozenset(
+        name
+        for letter in "abcdefghijklmnopqrstuvwxyz"
+        for name in tokens(engine.phonemes(letter, voice))
+    )
+
+
 class EspeakEngine:
-    """Offline speech through libespeak-ng: real audio, no AWS account."""
+    """Offline speech through libespeak-ng: real audio, no AWS account.
+
+    Each locale's voice must speak the locale's language, and each fact is checked before it is
+    spoken: a fact espeak-ng would read as letter names (or, in Japanese, in any other language
+    than Japanese) is not built, and the skill speaks its text with Alexa's own voice.
+    """
 
     name = "espeak"
 
-    def __init__(self, voices: Mapping[str, LocaleVoices]) -> None:
+    def __init__(self, voices: Mapping[str, LocaleVoices], *, where: str = "voices.json") -> None:
         self._voices = voices
+        self._where = where
 
     def voice(self, locale: str) -> Voice:
-        return Voice("espeak", self._voices[locale].espeak, "")
+        name = self._voices[locale].espeak
+        if name is None:
+            raise NoVoice(f"{locale}: no offline voice ({self._where} has espeak: null)")
+        spoken = _espeak().language(name)
+        language = LOCALE_LANGUAGE[locale]
+        if primary(spoken) != language:
+            raise PipelineError(
+                f"{self._where} [{locale}]: espeak voice {name!r} speaks {spoken!r}, not "
+                f"{language!r}: choose a {language} voice (espeak-ng --voices={language})"
+            )
+        return Voice("espeak", name, "kana" if language in KANA_LANGUAGES else "")
 
     def max_tps(self, voice: Voice) -> float | None:
         return None
 
-    def synthesize(self, text: str, voice: Voice) -> AudioSegment:
+    def prepare(self, jobs: Sequence[Job]) -> None:
+        return None
+
+    def _language(self, voice: Voice) -> str:
+        return primary(_espeak().language(voice.voice))
+
+    def unreadable(self, text: str, voice: Voice, lexicon: Lexicon | None) -> str | None:
+        language = self._language(voice)
+        reading = espeak_reading(text, language, lexicon)
         engine = _espeak()
-        pcm = engine.speak(text, voice.voice)
+        names = letter_names()
+        if fallback(engine.phonemes(reading, voice.voice), language, names) is None:
+            return None
+        # Name the words: read each word of the reading on its own.
+        words = [
+            word
+            for word in _WORDS.findall(reading)
+            if fallback(engine.phonemes(word, voice.voice), language, names) is not None
+        ]
+        shown = ", ".join(dict.fromkeys(words)) or reading
+        return (
+            f"espeak-ng {voice.voice!r} cannot read {shown} in {language} "
+            f"(add readings to lexicons/{language}.pls)"
+        )
+
+    def synthesize(self, text: str, voice: Voice, lexicon: Lexicon | None = None) -> AudioSegment:
+        engine = _espeak()
+        reading = espeak_reading(text, self._language(voice), lexicon)
+        pcm = engine.speak(reading, voice.voice)
         if not pcm:
             raise SynthesisError(f"espeak-ng produced no audio for voice {voice.voice!r}")
         return AudioSegment(data=pcm, sample_width=2, frame_rate=engine.sample_rate, channels=1)
+
+
+# A word, for naming what espeak-ng cannot read: a run of Latin letters and digits (with the
+# marks inside names like "Node.js" or "re:Invent"), or a run of kanji.
+_WORDS = re.compile(
+    r"[0-9A-Za-z\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f.:+-]*[0-9A-Za-z]|[0-9A-Za-z]|[\u3400-\u9fff]+"
+)

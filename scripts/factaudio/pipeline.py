@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import as_completed
@@ -14,10 +14,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from factaudio.brand import Brand
 from factaudio.constants import POLLY_USD_PER_MILLION
-from factaudio.engines import Engine, RateLimiter
+from factaudio.engines import Engine, NoVoice, RateLimiter
 from factaudio.exceptions import PipelineError
-from factaudio.plan import Job, Plan, entry_for, make_jobs, merge_manifest, plan_jobs
+from factaudio.lexicon import Lexicon
+from factaudio.plan import Job, Plan, Voice, entry_for, make_jobs, merge_manifest, plan_jobs
 from factaudio.publish import Target
 from factaudio.stages import Skipped, Stages
 from factcontent.deck import Deck, billed_characters, deck_to_json
@@ -45,6 +47,9 @@ class Summary:
     manifest_written: bool = False
     decks_published: int = 0
     per_locale: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Per locale, the facts the engine cannot speak acceptably: no clip, the skill speaks the text.
+    unspoken: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     # Per locale, of every clip the manifest lists: [min, median, max] of loudness, peak, length.
     audio: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     error: str | None = None
@@ -70,7 +75,9 @@ class Summary:
         return (
             f"planned {self.planned}, synthesized {self.synthesized}, skipped {self.skipped}, "
             f"resumed {self.resumed}, uploaded {self.uploaded}, failed {self.failed}, "
-            f"pruned {self.pruned}, {self.characters} characters, {self.seconds:.1f} s"
+            f"pruned {self.pruned}, left to Alexa's voice "
+            f"{sum(len(ids) for ids in self.unspoken.values())}, "
+            f"{self.characters} characters, {self.seconds:.1f} s"
         )
 
 
@@ -81,24 +88,32 @@ class Options:
     dry_run: bool = False
     prune: bool = False
     confirm_prune: Callable[[list[str]], bool] = lambda keys: False
+    lexicons: Mapping[str, Lexicon] = field(default_factory=dict)  # language -> lexicon
+    brand: Brand | None = None  # the sting and bed mixed under every clip
 
 
-class _Progress:
-    """A one-line progress counter on stderr, only when it is a terminal."""
+class Progress:
+    """A progress bar with ETA on stderr (tqdm), only when that is a terminal; quiet otherwise."""
 
-    def __init__(self, total: int) -> None:
-        self.total, self.done = total, 0
-        self.enabled = total > 0 and sys.stderr.isatty()
-        self.lock = threading.Lock()
+    def __init__(self, total: int, stream: Any = None) -> None:
+        from tqdm import tqdm
 
-    def step(self) -> None:
-        with self.lock:
-            self.done += 1
-            if self.enabled:
-                sys.stderr.write(f"\rsynthesizing {self.done}/{self.total}")
-                if self.done == self.total:
-                    sys.stderr.write("\n")
-                sys.stderr.flush()
+        stream = stream if stream is not None else sys.stderr
+        self.enabled = total > 0 and stream.isatty()
+        self.bar = tqdm(
+            total=total,
+            desc="synthesizing",
+            unit="clip",
+            file=stream,
+            disable=not self.enabled,
+            dynamic_ncols=True,
+        )
+
+    def step(self) -> None:  # called from one thread only: the one collecting results
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def audio_stats(manifest: Any, decks: Mapping[str, Deck]) -> dict[str, dict[str, list[float]]]:
@@ -154,10 +169,7 @@ def build(
 def _run(
     engine: Engine, target: Target, decks: Mapping[str, Deck], options: Options, summary: Summary
 ) -> None:
-    voices = {locale: engine.voice(locale) for locale in decks}
-    jobs = make_jobs(decks, voices, only=options.only)
-    if options.only and not jobs:
-        raise PipelineError(f"no fact has the id {', '.join(options.only)}")
+    every, jobs = _speakable_jobs(engine, decks, options, summary)
     published = target.list_audio()
     current = target.read_manifest()
     plan = plan_jobs(jobs, current.manifest, published)
@@ -166,12 +178,14 @@ def _run(
     summary.per_locale = {loc: dict(c) for loc, c in sorted(plan.per_locale().items())}
     if options.dry_run:
         return
+    engine.prepare(plan.build)
     entries: dict[tuple[str, str], AudioEntry] = dict(plan.keep)
     for job in plan.resume:  # uploaded by an interrupted run: no new synthesis or upload
         entries[(job.locale, job.fact_id)] = entry_for(job, target.audio_duration(job.key))
         summary.resumed += 1
-    _synthesize_all(plan.build, engine, target, options.workers, entries, summary)
-    scope = {(job.locale, job.fact_id) for job in jobs}
+    _synthesize_all(plan.build, engine, target, options, entries, summary)
+    scope = {(job.locale, job.fact_id) for job in every}
+    scope |= {(loc, fid) for loc, ids in summary.unspoken.items() for fid in ids}
     if not options.only:  # a whole-locale run also drops entries of facts that left the deck
         scope |= {(loc, fid) for loc in decks for fid in current.manifest.locales.get(loc, {})}
     manifest = merge_manifest(
@@ -199,21 +213,63 @@ def _run(
             summary.pruned = len(orphans)
 
 
+def _speakable_jobs(
+    engine: Engine, decks: Mapping[str, Deck], options: Options, summary: Summary
+) -> tuple[list[Job], list[Job]]:
+    """Every job of the run, and those the engine can speak (the rest go to summary.unspoken)."""
+    wanted = set(options.only)
+    if wanted and not wanted & {fact.id for deck in decks.values() for fact in deck.facts}:
+        raise PipelineError(f"no fact has the id {', '.join(options.only)}")
+    voices: dict[str, Voice] = {}
+    for locale, deck in decks.items():
+        try:
+            voices[locale] = engine.voice(locale)
+        except NoVoice as exc:
+            ids = [fact.id for fact in deck.facts if not wanted or fact.id in wanted]
+            summary.unspoken[locale] = ids
+            summary.warnings.append(f"{exc}: the skill speaks its {len(ids)} facts")
+    every = make_jobs(
+        decks,
+        voices,
+        only=options.only,
+        lexicons=options.lexicons,
+        brand=options.brand.digest if options.brand else None,
+    )
+    jobs = []
+    for job in every:  # never publish gibberish: what the engine cannot read, Alexa speaks
+        reason = engine.unreadable(job.text, job.voice, job.lexicon)
+        if reason is None:
+            jobs.append(job)
+        else:
+            summary.unspoken.setdefault(job.locale, []).append(job.fact_id)
+            summary.warnings.append(f"{job.where}: {reason}; the skill speaks its text")
+    return every, jobs
+
+
 def _synthesize_all(  # noqa: PLR0917 - internal helper, all required
     jobs: Sequence[Job],
     engine: Engine,
     target: Target,
-    workers: int,
+    options: Options,
     entries: dict[tuple[str, str], AudioEntry],
     summary: Summary,
 ) -> None:
     limiters: dict[str, RateLimiter] = {}
     for job in jobs:
         limiters.setdefault(job.voice.variant, RateLimiter(engine.max_tps(job.voice)))
-    progress = _Progress(len(jobs))
+    progress = Progress(len(jobs))
     first_error: BaseException | None = None
     post_workers = 2 * (os.cpu_count() or 1)  # while one batch is in ffmpeg, the next is prepared
-    with Stages(engine, target, workers=max(1, workers), post_workers=post_workers) as stages:
+    with (
+        Stages(
+            engine,
+            target,
+            workers=max(1, options.workers),
+            post_workers=post_workers,
+            brand=options.brand,
+        ) as stages,
+        contextlib.closing(progress),
+    ):
         futures = {stages.submit(job, limiters[job.voice.variant]): job for job in jobs}
         for future in as_completed(futures):
             error = future.exception()

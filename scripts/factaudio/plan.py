@@ -9,8 +9,10 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from factaudio.constants import AUDIO_SETTINGS, PIPELINE_VERSION
+from factaudio.lexicon import Lexicon, digest_of
 from factcontent.deck import Deck, billed_characters
 from factcontent.layout import audio_key
+from factcontent.locales import LOCALE_LANGUAGE
 from factcontent.manifest import AudioEntry, Manifest, text_digest
 
 
@@ -31,6 +33,7 @@ class Job(NamedTuple):
     text: str
     voice: Voice
     digest: str
+    lexicon: Lexicon | None = None
 
     @property
     def key(self) -> str:
@@ -42,14 +45,23 @@ class Job(NamedTuple):
         return f"fact {self.fact_id!r} ({self.locale})"
 
 
-def job_digest(text: str, voice: Voice) -> str:
-    """Hash of the text, voice, engine, audio settings and pipeline version."""
-    payload = {
+def job_digest(
+    text: str, voice: Voice, lexicon: Lexicon | None = None, *, brand: str | None = None
+) -> str:
+    """Hash of the text, voice, engine, audio settings and pipeline version, of the lexemes
+    that change how the text is read (only those: a lexicon edit rebuilds exactly the facts
+    that contain the edited words) and of the brand mixed in, if any."""
+    payload: dict[str, object] = {
         "text": text,
         "voice": voice.label(),
         "audio": AUDIO_SETTINGS,
         "pipeline": PIPELINE_VERSION,
     }
+    applied = lexicon.applied(text) if lexicon is not None else ()
+    if applied:
+        payload["lexicon"] = digest_of(applied)
+    if brand is not None:
+        payload["brand"] = brand
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -79,17 +91,27 @@ class Plan(NamedTuple):
 
 
 def make_jobs(
-    decks: Mapping[str, Deck], voices: Mapping[str, Voice], *, only: Iterable[str] = ()
+    decks: Mapping[str, Deck],
+    voices: Mapping[str, Voice],
+    *,
+    only: Iterable[str] = (),
+    lexicons: Mapping[str, Lexicon] | None = None,
+    brand: str | None = None,
 ) -> list[Job]:
-    """Return one job per fact of each locale's deck (only the fact ids in `only`, if given)."""
+    """Return one job per fact of each locale's deck that has a voice (only the fact ids in
+    `only`, if given); `lexicons`: language -> its lexicon; `brand`: the brand's digest."""
     wanted = set(only)
     jobs = []
     for locale, deck in decks.items():
-        voice = voices[locale]
+        voice = voices.get(locale)
+        if voice is None:
+            continue
+        lexicon = (lexicons or {}).get(LOCALE_LANGUAGE[locale])
         for fact in deck.facts:
             if wanted and fact.id not in wanted:
                 continue
-            jobs.append(Job(locale, fact.id, fact.text, voice, job_digest(fact.text, voice)))
+            digest = job_digest(fact.text, voice, lexicon, brand=brand)
+            jobs.append(Job(locale, fact.id, fact.text, voice, digest, lexicon))
     return jobs
 
 

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import warnings
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 with warnings.catch_warnings():
     # pydub looks for ffmpeg on PATH at import; ours comes from the imageio-ffmpeg wheel instead.
@@ -111,7 +111,8 @@ def trim_silence(segment: AudioSegment) -> AudioSegment:
     return segment[start:end]
 
 
-def _to_float(segment: AudioSegment) -> Any:
+def samples_of(segment: AudioSegment) -> Any:
+    """Mono float samples in [-1, 1] of `segment`."""
     import numpy as np
 
     full_scale = float(1 << (8 * segment.sample_width - 1))
@@ -121,7 +122,8 @@ def _to_float(segment: AudioSegment) -> Any:
     return samples
 
 
-def _from_float(samples: Any, rate: int) -> AudioSegment:
+def segment_of(samples: Any, rate: int) -> AudioSegment:
+    """A 16-bit mono segment of float samples (clipped to full scale)."""
     import numpy as np
 
     pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
@@ -157,17 +159,31 @@ class Prepared(NamedTuple):
     gain: float
 
 
-def prepare(segment: AudioSegment, *, ceiling_db: float = LIMITER_CEILING_DBTP) -> Prepared:
-    """Trim silence, bring it to TARGET_LUFS under the true-peak limiter (in-process, no ffmpeg)."""
+class Mixer(Protocol):
+    """Something mixed with the voice before its loudness is set (the sonic brand)."""
+
+    def mix(self, voice: AudioSegment) -> AudioSegment: ...
+
+
+def prepare(
+    segment: AudioSegment,
+    *,
+    ceiling_db: float = LIMITER_CEILING_DBTP,
+    brand: Mixer | None = None,
+) -> Prepared:
+    """Trim silence, mix in the brand if any, bring it to TARGET_LUFS under the true-peak limiter
+    (in-process, no ffmpeg)."""
     trimmed = trim_silence(segment)
-    samples = _to_float(trimmed)
+    if brand is not None:
+        trimmed = brand.mix(trimmed)
+    samples = samples_of(trimmed)
     if trimmed.frame_rate != SAMPLE_RATE:  # resample here, so the limiter sees the final peaks
         from scipy.signal import resample_poly
 
         common = math.gcd(SAMPLE_RATE, trimmed.frame_rate)
         samples = resample_poly(samples, SAMPLE_RATE // common, trimmed.frame_rate // common)
     normalized = normalize(band_limit(samples), SAMPLE_RATE, ceiling_db=ceiling_db)
-    return Prepared(_from_float(normalized, SAMPLE_RATE), 0.0)
+    return Prepared(segment_of(normalized, SAMPLE_RATE), 0.0)
 
 
 @functools.cache
@@ -191,6 +207,20 @@ def _scratch_dir() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
+def _scratch_prefix() -> str:
+    return f"encode-{os.getpid()}-"
+
+
+def remove_scratch() -> None:
+    """Remove what this process's encodes left in the scratch space (an interrupted run's)."""
+    import glob
+    import shutil
+
+    parent = _scratch_dir() or tempfile.gettempdir()
+    for path in glob.glob(os.path.join(glob.escape(parent), _scratch_prefix() + "*")):
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
     """Encode several clips in one ffmpeg run, each with its own gain.
 
@@ -198,7 +228,7 @@ def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
     pipeline hands it as many clips as are waiting.
     """
     args: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="encode-", dir=_scratch_dir()) as tmp:
+    with tempfile.TemporaryDirectory(prefix=_scratch_prefix(), dir=_scratch_dir()) as tmp:
         outputs = []
         for index, item in enumerate(items):
             source = os.path.join(tmp, f"{index}.raw")
@@ -223,7 +253,9 @@ def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
         return encoded
 
 
-def settle(segment: AudioSegment, encoded: bytes, *, where: str) -> tuple[bytes, Loudness]:
+def settle(
+    segment: AudioSegment, encoded: bytes, *, where: str, brand: Mixer | None = None
+) -> tuple[bytes, Loudness]:
     """Return `encoded` and its measured loudness, or, when encoding pushed its true peak over
     the limit, the clip made again under a limiter ceiling lowered by the overshoot (the
     encoder's, measured). Each clip is decoded and measured once: the validator uses it too."""
@@ -234,11 +266,12 @@ def settle(segment: AudioSegment, encoded: bytes, *, where: str) -> tuple[bytes,
         if overshoot <= 0:
             break
         ceiling -= overshoot
-        encoded = encode_batch([prepare(segment, ceiling_db=ceiling)])[0]
+        encoded = encode_batch([prepare(segment, ceiling_db=ceiling, brand=brand)])[0]
         found = measure_encoded(encoded, where=where)
     return encoded, found
 
 
-def to_alexa_mp3(segment: AudioSegment) -> bytes:
-    """Trim, normalize loudness and encode as MPEG-2 Layer III, 48 kbps CBR, 24 kHz."""
-    return settle(segment, encode_batch([prepare(segment)])[0], where="clip")[0]
+def to_alexa_mp3(segment: AudioSegment, *, brand: Mixer | None = None) -> bytes:
+    """Trim, mix the brand, normalize loudness, encode as MPEG-2 Layer III, 48 kbps CBR, 24 kHz."""
+    encoded = encode_batch([prepare(segment, brand=brand)])[0]
+    return settle(segment, encoded, where="clip", brand=brand)[0]

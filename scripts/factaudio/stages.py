@@ -18,7 +18,15 @@ from factaudio.engines import Engine, RateLimiter
 from factaudio.exceptions import PipelineError
 from factaudio.loudness import check_band
 from factaudio.plan import Job, entry_for
-from factaudio.postprocess import AudioSegment, Prepared, encode_batch, prepare, settle
+from factaudio.postprocess import (
+    AudioSegment,
+    Mixer,
+    Prepared,
+    encode_batch,
+    prepare,
+    remove_scratch,
+    settle,
+)
 from factaudio.publish import Target
 from factaudio.validate import check_alexa_mp3
 from factcontent.manifest import AudioEntry
@@ -49,8 +57,16 @@ class _Spoken(NamedTuple):
 class Stages:
     """Run jobs through both stages; `submit` returns a future of each job's manifest entry."""
 
-    def __init__(self, engine: Engine, target: Target, *, workers: int, post_workers: int) -> None:
-        self.engine, self.target = engine, target
+    def __init__(
+        self,
+        engine: Engine,
+        target: Target,
+        *,
+        workers: int,
+        post_workers: int,
+        brand: Mixer | None = None,
+    ) -> None:
+        self.engine, self.target, self.brand = engine, target, brand
         self.tts = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tts")
         self.spoken: queue.SimpleQueue[_Spoken | None] = queue.SimpleQueue()
         self.in_memory = threading.BoundedSemaphore(workers + post_workers * BATCH)
@@ -72,6 +88,7 @@ class Stages:
             self.spoken.put(None)
         for thread in self.post:
             thread.join()
+        remove_scratch()  # nothing is left behind, even by an encode that was interrupted
 
     def submit(self, job: Job, limiter: RateLimiter) -> Future[AudioEntry]:
         result: Future[AudioEntry] = Future()
@@ -83,7 +100,7 @@ class Stages:
             self.in_memory.acquire()
             try:
                 limiter.wait()
-                segment = self.engine.synthesize(job.text, job.voice)
+                segment = self.engine.synthesize(job.text, job.voice, job.lexicon)
             except Exception as exc:
                 self.in_memory.release()
                 result.set_exception(named(job, exc))
@@ -120,7 +137,7 @@ class Stages:
         ready: list[tuple[_Spoken, Prepared]] = []
         for item in batch:
             try:
-                ready.append((item, prepare(item.segment)))
+                ready.append((item, prepare(item.segment, brand=self.brand)))
             except Exception as exc:
                 item.result.set_exception(named(item.job, exc))
         for item, encoded in zip((item for item, _ in ready), self._encode(ready), strict=True):
@@ -128,7 +145,9 @@ class Stages:
                 item.result.set_exception(named(item.job, encoded))
                 continue
             try:
-                audio, measured = settle(item.segment, encoded, where=item.job.where)
+                audio, measured = settle(
+                    item.segment, encoded, where=item.job.where, brand=self.brand
+                )
                 duration = check_alexa_mp3(audio, where=item.job.where)
                 loudness = check_band(measured, where=item.job.where)
                 self.target.put_audio(item.job.key, audio, duration=duration)

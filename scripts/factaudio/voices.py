@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from factaudio.exceptions import PipelineError
+from factaudio.jsonfiles import read_object
 from factcontent.locales import LOCALE_LANGUAGE
 
 
@@ -18,19 +18,12 @@ class PollyVoice(NamedTuple):
 
 class LocaleVoices(NamedTuple):
     polly: PollyVoice
-    espeak: str
+    espeak: str | None  # None: no offline voice speaks the locale acceptably
 
 
 def load_voices(path: Path) -> dict[str, LocaleVoices]:
     """Read the voice table; every supported locale must have one. Errors name file and locale."""
-    try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PipelineError(f"{path}: cannot read the voices file ({exc.strerror})") from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise PipelineError(f"{path}: the voices file is not valid JSON ({exc})") from exc
-    if not isinstance(data, Mapping):
-        raise PipelineError(f"{path}: the voices file must map locales to their voices")
+    data = read_object(path, what="voices file")
     voices: dict[str, LocaleVoices] = {}
     for locale in LOCALE_LANGUAGE:
         raw = data.get(locale)
@@ -40,14 +33,18 @@ def load_voices(path: Path) -> dict[str, LocaleVoices]:
         fields = (
             polly.get("voice") if isinstance(polly, Mapping) else None,
             polly.get("engine") if isinstance(polly, Mapping) else None,
-            raw.get("espeak"),
+            raw.get("espeak", ""),
         )
-        if not all(isinstance(field, str) and field.strip() for field in fields):
+        offline = fields[2]
+        if not all(isinstance(field, str) and field.strip() for field in fields[:2]) or not (
+            offline is None or (isinstance(offline, str) and offline.strip())
+        ):
             raise PipelineError(
-                f"{path} [{locale}]: needs polly.voice, polly.engine and espeak, each a name"
+                f"{path} [{locale}]: needs polly.voice, polly.engine and espeak, each a name "
+                "(espeak: null when no offline voice speaks the locale acceptably)"
             )
-        voice, engine, espeak = (str(field) for field in fields)
-        voices[locale] = LocaleVoices(PollyVoice(voice, engine), espeak)
+        voice, engine = (str(field) for field in fields[:2])
+        voices[locale] = LocaleVoices(PollyVoice(voice, engine), offline)
     return voices
 
 

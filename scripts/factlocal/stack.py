@@ -143,7 +143,8 @@ def build_audio(project: Project, s3_url: str, locales: Sequence[str], env: dict
         "--endpoint-url",
         s3_url,
     ]
-    command += ["--engine", "espeak", *(arg for loc in locales for arg in ("--locale", loc))]
+    command += ["--engine", "espeak", "--brand", "on"]  # the demo plays the sonic brand
+    command += [arg for loc in locales for arg in ("--locale", loc)]
     result = subprocess.run(  # noqa: S603 - our own script, arguments we built
         command, cwd=project.root, env=env, capture_output=True, text=True, check=False
     )

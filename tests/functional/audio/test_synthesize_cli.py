@@ -275,7 +275,7 @@ def test_without_a_region_the_error_says_how_to_give_one(
     ("content", "message"),
     [
         ("{not json", "the voices file is not valid JSON"),
-        ("[]", "must map locales to their voices"),
+        ("[]", "voices file must be a JSON object"),
         ('{"en-US": {"polly": {"voice": 3, "engine": "neural"}, "espeak": "en-us"}}', "[en-US]"),
     ],
 )
@@ -312,3 +312,176 @@ def test_json_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     err = process.stderr.read().decode()
     process.wait(timeout=60)
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+@pytest.fixture
+def assets(tmp_path: Path) -> Path:
+    """A copy of the content a test may change."""
+    import shutil
+
+    copy = tmp_path / "assets"
+    shutil.copytree(ASSETS_DIR, copy)
+    return copy
+
+
+def test_a_fact_espeak_would_spell_out_is_left_to_alexas_voice(
+    assets: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deck_file = assets / "decks" / "ja.json"
+    deck = json.loads(deck_file.read_text(encoding="utf-8"))
+    deck["facts"][0]["text"] = "Zyxwvutsはサーバーレスの新しいサービスです。"
+    deck["facts"][1]["text"] = "サーバーレスでは、関数がイベントごとに動きます。"
+    deck_file.write_text(json.dumps(deck, ensure_ascii=False), encoding="utf-8")
+    first, second = deck["facts"][0]["id"], deck["facts"][1]["id"]
+    out = tmp_path / "out"
+    argv = ["--assets", str(assets), "--out", str(out), "--locale", "ja-JP", "--json"]
+    assert synthesize.main([*argv, "--only", first, "--only", second]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert summary["unspoken"] == {"ja-JP": [first]}
+    assert summary["synthesized"] == 1 and summary["failed"] == 0
+    assert f"fact {first!r} (ja-JP): espeak-ng 'ja' cannot read Zyxwvuts in ja" in captured.err
+    manifest = json.loads((out / "audio-manifest.json").read_text())
+    assert set(manifest["locales"]["ja-JP"]) == {second}  # the skill speaks the first one's text
+
+
+def test_a_voice_for_another_language_fails_before_anything_is_built(
+    assets: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    voices = json.loads((assets / "voices.json").read_text())
+    voices["en-US"]["espeak"] = "ja"
+    (assets / "voices.json").write_text(json.dumps(voices))
+    out = tmp_path / "out"
+    argv = ["--assets", str(assets), "--out", str(out), "--locale", "en-US", "--only", "lambda-01"]
+    assert synthesize.main(argv) == 1
+    err = capsys.readouterr().err
+    assert f"{assets / 'voices.json'} [en-US]: espeak voice 'ja' speaks 'ja', not 'en'" in err
+    assert not (out / "audio-manifest.json").exists()
+
+
+def test_a_locale_without_an_offline_voice_is_skipped(
+    assets: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    voices = json.loads((assets / "voices.json").read_text())
+    voices["fr-FR"]["espeak"] = None
+    (assets / "voices.json").write_text(json.dumps(voices))
+    argv = ["--assets", str(assets), "--out", str(tmp_path / "o"), "--locale", "fr-FR", "--json"]
+    assert synthesize.main([*argv, "--dry-run"]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    facts = len(load_deck(assets, "fr").facts)
+    assert len(summary["unspoken"]["fr-FR"]) == facts and summary["planned"] == 0
+    assert "fr-FR: no offline voice" in captured.err
+
+
+def test_polly_gets_the_lexicon_in_its_voices_language_and_uses_it(
+    polly: tuple[Any, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    from factaudio.lexicon import parse_lexicon
+    from factaudio.plan import make_jobs
+    from factcontent.deck import Deck, Fact
+
+    client, calls = polly
+    (tmp_path / "en.pls").write_text(
+        '<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" '
+        'alphabet="ipa" xml:lang="en"><lexeme><grapheme>ECS</grapheme><alias>E C S</alias>'
+        "</lexeme></lexicon>"
+    )
+    lexicon = parse_lexicon(tmp_path / "en.pls", "en")
+    engine = PollyEngine(client, load_voices(ASSETS_DIR / "voices.json"))
+    engine.know_voices(engine.describe_voices())
+    facts = (Fact("a-1", "t", "Amazon ECS."), Fact("a-2", "t", "Lambda."))
+    deck = Deck(language="en", topics={"t": "T"}, facts=facts)
+    decks = {"en-US": deck, "en-GB": deck}
+    jobs = make_jobs(decks, {loc: engine.voice(loc) for loc in decks}, lexicons={"en": lexicon})
+    engine.prepare(jobs)
+    engine.prepare(jobs)  # already there: not sent again
+    stored = client.list_lexicons()["Lexicons"]
+    assert sorted(lx["Attributes"]["LanguageCode"] for lx in stored) == ["en-GB", "en-US"]
+    for entry in stored:  # moto does not check that xml:lang matches the voice: we do
+        content = client.get_lexicon(Name=entry["Name"])["Lexicon"]["Content"]
+        assert ET.fromstring(content).get("{http://www.w3.org/XML/1998/namespace}lang") in (
+            "en-US",
+            "en-GB",
+        )
+    for job in jobs:
+        engine.synthesize(job.text, job.voice, job.lexicon)
+    sent = {(call["VoiceId"], call["Text"]): call.get("LexiconNames") for call in calls}
+    assert sent[("Joanna", "Lambda.")] is None  # no lexicon word: no lexicon
+    assert sent[("Joanna", "Amazon ECS.")] == lexicon.polly_names("en-US")
+    assert sent[("Amy", "Amazon ECS.")] == lexicon.polly_names("en-GB")
+    assert set(lexicon.polly_names("en-US")) <= {lx["Name"] for lx in stored}
+
+
+LOCALES = ("--locale", "en-US", "--locale", "de-DE")
+
+
+def test_ctrl_c_exits_with_one_line_and_leaves_no_scratch_files(tmp_path: Path) -> None:
+    """As a terminal sends it: SIGINT to the whole process group, ffmpeg children included."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from factaudio.postprocess import _scratch_dir
+    from tests.conftest import REPO_ROOT
+
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "scripts/synthesize.py", "--out", str(out), *LOCALES],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.glob("audio/*/*.mp3")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # interrupt mid-run, with clips being encoded
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    lines = err.decode().strip().splitlines()
+    assert process.returncode == 130, err
+    assert len(lines) == 1 and lines[0].startswith("synthesize: interrupted"), lines
+    assert not (out / "audio-manifest.json").exists()  # the manifest is written last, or never
+    scratch = Path(_scratch_dir() or tempfile.gettempdir())
+    assert not list(scratch.glob(f"encode-{process.pid}-*"))
+
+
+def test_the_progress_bar_shows_on_a_terminal_only() -> None:
+    from factaudio.pipeline import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = Progress(4, stream)
+        for _ in range(4):
+            progress.step()
+        progress.close()
+    assert "synthesizing" in terminal.getvalue() and "4/4" in terminal.getvalue()
+    assert pipe.getvalue() == ""
+
+
+def test_the_brand_is_part_of_the_job_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    argv = ["--out", str(out), "--locale", "en-US", "--only", "lambda-01", "--json"]
+    keys, durations = {}, {}
+    for choice in ("off", "on", "off"):
+        assert synthesize.main([*argv, "--brand", choice]) == 0
+        summary = json.loads(capsys.readouterr().out)
+        manifest = json.loads((out / "audio-manifest.json").read_text())
+        entry = manifest["locales"]["en-US"]["lambda-01"]
+        assert summary["synthesized"] + summary["resumed"] == 1
+        if choice in keys:  # back to unbranded: the first clip is still there, nothing rebuilt
+            assert entry["key"] == keys[choice] and summary["resumed"] == 1
+        keys[choice], durations[choice] = entry["key"], entry["duration"]
+    assert keys["on"] != keys["off"]
+    assert durations["on"] > durations["off"] + 1.0  # the sting and the bed's tail

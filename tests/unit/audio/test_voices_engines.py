@@ -75,3 +75,92 @@ def test_rate_limiter_spaces_calls(monkeypatch: pytest.MonkeyPatch) -> None:
         limiter.wait()
     assert slept == pytest.approx([0.125, 0.25])
     RateLimiter(None).wait()  # unlimited: returns at once
+
+
+def test_a_voice_that_does_not_speak_the_locales_language_is_refused(tmp_path: Path) -> None:
+    """Today's bug: "espeak": "ja" for en-US built Japanese-voiced English and exited 0."""
+    data = json.loads(VOICES_FILE.read_text())
+    data["en-US"]["espeak"] = "ja"
+    path = tmp_path / "voices.json"
+    path.write_text(json.dumps(data))
+    engine = EspeakEngine(load_voices(path), where=str(path))
+    with pytest.raises(
+        PipelineError, match=r"voices\.json \[en-US\]: espeak voice 'ja' speaks 'ja'"
+    ):
+        engine.voice("en-US")
+
+
+def test_no_offline_voice_is_said_with_null(tmp_path: Path) -> None:
+    from factaudio.engines import NoVoice
+
+    data = json.loads(VOICES_FILE.read_text())
+    data["fr-FR"]["espeak"] = None
+    path = tmp_path / "voices.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(NoVoice, match="fr-FR: no offline voice"):
+        EspeakEngine(load_voices(path)).voice("fr-FR")
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "words"),
+    [
+        ("ja-JP", "AWS Lambdaは2014年に発表されました。", "AWS, Lambda"),
+        ("fr-FR", "Le symbole ⅯⅯⅩⅩⅥ est romain.", None),
+        ("de-DE", "Mit AWS Lambda läuft dein Code ohne Server.", None),
+        ("en-US", "Amazon ECS at re:Invent.", None),
+    ],
+)
+def test_espeak_names_the_words_it_would_spell_out(
+    locale: str, text: str, words: str | None
+) -> None:
+    engine = EspeakEngine(load_voices(VOICES_FILE))
+    reason = engine.unreadable(text, engine.voice(locale), None)
+    if words is None:
+        assert reason is None
+    else:
+        assert reason is not None and f"cannot read {words} in ja" in reason
+
+
+def test_kanji_are_read_as_kana() -> None:
+    from factaudio.readings import espeak_reading
+
+    reading = espeak_reading("関数を実行します。", "ja", None)
+    assert reading == "かんすうをじっこうします。"
+    assert espeak_reading("関数", "de", None) == "関数"  # other languages are left alone
+
+
+def test_polly_waits_for_a_lexicon_it_just_put(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """PutLexicon is eventually consistent: LexiconNotFoundException right after it is retried."""
+    import io
+
+    from botocore.exceptions import ClientError
+
+    from factaudio.engines import PollyEngine
+    from factaudio.lexicon import parse_lexicon
+    from tests.audio_support import polly_like_mp3
+
+    (tmp_path / "en.pls").write_text(
+        '<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" '
+        'alphabet="ipa" xml:lang="en"><lexeme><grapheme>ECS</grapheme><alias>E C S</alias>'
+        "</lexeme></lexicon>"
+    )
+    lexicon = parse_lexicon(tmp_path / "en.pls", "en")
+    attempts: list[dict[str, object]] = []
+
+    class Client:
+        def synthesize_speech(self, **request: object) -> dict[str, object]:
+            attempts.append(request)
+            if len(attempts) < 3:
+                error = {"Error": {"Code": "LexiconNotFoundException", "Message": "not yet"}}
+                raise ClientError(error, "SynthesizeSpeech")  # type: ignore[arg-type]
+            return {"AudioStream": io.BytesIO(polly_like_mp3())}
+
+    slept: list[float] = []
+    monkeypatch.setattr("factaudio.engines.time.sleep", slept.append)
+    engine = PollyEngine(Client(), load_voices(VOICES_FILE))  # type: ignore[arg-type]
+    engine.know_voices([{"Id": "Joanna", "LanguageCode": "en-US"}])
+    segment = engine.synthesize("Amazon ECS.", engine.voice("en-US"), lexicon)
+    assert len(segment) > 500 and len(attempts) == 3 and slept == [1.0, 2.0]
+    assert attempts[-1]["LexiconNames"] == lexicon.polly_names("en-US")
