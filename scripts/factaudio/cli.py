@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from factaudio.brand import load_brand
+from factaudio.commit import DEFAULT_PRUNE_GRACE_SECONDS, MIN_PRUNE_GRACE_SECONDS
 from factaudio.constants import ENV_ASSETS_DIR
 from factaudio.engines import Engine, EspeakEngine, PollyEngine
 from factaudio.exceptions import PipelineError
 from factaudio.lexicon import load_lexicons
 from factaudio.pipeline import Options, Summary, build
+from factaudio.proof import prove_public, public_base
 from factaudio.publish import DirectoryTarget, S3Target, Target
 from factaudio.voices import check_polly_voices, load_voices
 from factcontent.deck import Deck
@@ -82,12 +84,35 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--prune", action="store_true", help="delete MP3s the manifest no longer references"
     )
     parser.add_argument("--yes", action="store_true", help="do not ask before pruning")
+    parser.add_argument(
+        "--prune-grace",
+        type=float,
+        default=DEFAULT_PRUNE_GRACE_SECONDS,
+        metavar="SECONDS",
+        help="prune leaves objects younger than this alone (default one day; at least "
+        f"{MIN_PRUNE_GRACE_SECONDS:g}: the skill's refresh interval plus a long run)",
+    )
+    parser.add_argument(
+        "--public-url",
+        help="where listeners read the prefix (checked with an anonymous GET after an S3 "
+        "publish; default: the bucket's own HTTPS address, or the --endpoint-url)",
+    )
+    parser.add_argument(
+        "--no-public-check",
+        action="store_true",
+        help="skip the anonymous GET of the manifest and one clip after an S3 publish",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     if args.endpoint_url and not args.bucket:
         parser.error("--endpoint-url needs --bucket")
+    if args.prune_grace < MIN_PRUNE_GRACE_SECONDS:
+        parser.error(
+            f"--prune-grace must be at least {MIN_PRUNE_GRACE_SECONDS:g} s: warm skill "
+            "containers play the previous manifest for up to CONTENT_REFRESH_SECONDS"
+        )
     if not (args.assets / "decks").is_dir():
         parser.error(
             f"no decks in {args.assets}/: run from the repository root or pass --assets DIR"
@@ -118,7 +143,15 @@ def aws_config(workers: int) -> Any:
 def make_target(args: argparse.Namespace, session: Any) -> Target:
     if args.bucket:
         s3 = session.client("s3", endpoint_url=args.endpoint_url, config=aws_config(args.workers))
-        return S3Target(s3, args.bucket, prefix=args.prefix)
+        target = S3Target(s3, args.bucket, prefix=args.prefix)
+        if not args.no_public_check:
+            target.public_base = args.public_url or public_base(
+                bucket=args.bucket,
+                prefix=args.prefix,
+                region=session.region_name,
+                endpoint=args.endpoint_url,
+            )
+        return target
     return DirectoryTarget(args.out or DEFAULT_OUT)
 
 
@@ -230,10 +263,17 @@ def run(argv: Sequence[str] | None) -> int:
         dry_run=args.dry_run,
         prune=args.prune,
         confirm_prune=(lambda keys: True) if args.yes else confirm,
+        prune_grace=args.prune_grace,
         lexicons=lexicons,
         brand=brand,
     )
     summary = build(engine, target, decks, options)
+    base = target.public_url("") if not args.dry_run else None
+    if base is not None and summary.error is None:
+        try:
+            prove_public(base, target.read_manifest().manifest)
+        except PipelineError as exc:
+            summary.error = str(exc)
     for warning in summary.warnings:
         print(f"synthesize: {warning}", file=sys.stderr)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -15,17 +16,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from factaudio.brand import Brand
+from factaudio.commit import DEFAULT_PRUNE_GRACE_SECONDS, Change, commit, prune, verify
 from factaudio.constants import POLLY_USD_PER_MILLION
 from factaudio.engines import Engine, NoVoice, RateLimiter
 from factaudio.exceptions import PipelineError
 from factaudio.lexicon import Lexicon
-from factaudio.plan import Job, Plan, Voice, entry_for, make_jobs, merge_manifest, plan_jobs
-from factaudio.publish import Target
+from factaudio.loudness import check_loudness
+from factaudio.plan import Job, Plan, StoredObject, Voice, entry_for, make_jobs, plan_jobs
+from factaudio.publish import Target, md5_hex
 from factaudio.stages import Skipped, Stages
+from factaudio.validate import check_alexa_mp3
 from factcontent.deck import Deck, billed_characters, deck_to_json
 from factcontent.exceptions import ContentError
-from factcontent.layout import deck_path
-from factcontent.manifest import AudioEntry
+from factcontent.layout import published_deck_key
+from factcontent.manifest import AudioEntry, DeckRef
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +92,7 @@ class Options:
     dry_run: bool = False
     prune: bool = False
     confirm_prune: Callable[[list[str]], bool] = lambda keys: False
+    prune_grace: float = DEFAULT_PRUNE_GRACE_SECONDS  # prune leaves younger objects alone
     lexicons: Mapping[str, Lexicon] = field(default_factory=dict)  # language -> lexicon
     brand: Brand | None = None  # the sting and bed mixed under every clip
 
@@ -170,47 +175,88 @@ def _run(
     engine: Engine, target: Target, decks: Mapping[str, Deck], options: Options, summary: Summary
 ) -> None:
     every, jobs = _speakable_jobs(engine, decks, options, summary)
-    published = target.list_audio()
+    objects = target.list_objects()
     current = target.read_manifest()
-    plan = plan_jobs(jobs, current.manifest, published)
+    plan = plan_jobs(jobs, current.manifest, objects)
     summary.planned, summary.skipped = plan.planned, len(plan.keep)
     summary.characters, summary.estimated_usd = plan.characters(), round(estimate_usd(plan), 4)
     summary.per_locale = {loc: dict(c) for loc, c in sorted(plan.per_locale().items())}
     if options.dry_run:
         return
-    engine.prepare(plan.build)
     entries: dict[tuple[str, str], AudioEntry] = dict(plan.keep)
-    for job in plan.resume:  # uploaded by an interrupted run: no new synthesis or upload
-        entries[(job.locale, job.fact_id)] = entry_for(job, target.audio_duration(job.key))
-        summary.resumed += 1
-    _synthesize_all(plan.build, engine, target, options, entries, summary)
+    rebuild = []
+    for job in plan.resume:  # uploaded by an interrupted run, or maybe damaged: checked first
+        entry = _adopt(target, job)
+        if entry is None:
+            rebuild.append(job)  # a broken left-over never blocks a run: it is made again
+        else:
+            entries[(job.locale, job.fact_id)] = entry
+            summary.resumed += 1
+    engine.prepare([*plan.build, *rebuild])
+    _synthesize_all([*plan.build, *rebuild], engine, target, options, entries, summary)
     scope = {(job.locale, job.fact_id) for job in every}
     scope |= {(loc, fid) for loc, ids in summary.unspoken.items() for fid in ids}
     if not options.only:  # a whole-locale run also drops entries of facts that left the deck
         scope |= {(loc, fid) for loc in decks for fid in current.manifest.locales.get(loc, {})}
-    manifest = merge_manifest(
-        current.manifest,
+    change = Change(
         entries,
-        scope=scope,
-        generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        frozenset(scope),
+        _publish_decks(target, decks, objects, summary),
+        datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    summary.audio = audio_stats(manifest, decks)
-    if manifest.locales != current.manifest.locales or current.etag is None:
-        target.write_manifest(manifest, expected=current.etag)
-        summary.manifest_written = True
-    # The decks the skill polls (CONTENT_BASE_URL), after the manifest: a run that failed before
-    # this point left the published deck as it was. A deck newer than its manifest is harmless:
-    # the skill never plays an entry whose text hash does not match.
+    manifest = commit(target, change, current)
+    summary.manifest_written = manifest is not None
+    published = manifest or current.manifest
+    summary.audio = audio_stats(published, decks)
+    if manifest is not None:  # what the run planned from was listed; a new generation is proved
+        verify(target, manifest)
+    if options.prune:
+        summary.pruned = prune(
+            target, published, grace=options.prune_grace, confirm=options.confirm_prune
+        )
+
+
+def _adopt(target: Target, job: Job) -> AudioEntry | None:
+    """The entry of an object already at the job's key, if it is a valid clip (format and
+    loudness); made young again so a concurrent prune leaves it alone until it is published."""
+    data = target.read_file(job.key)
+    if data is None:
+        return None
+    try:
+        duration = check_alexa_mp3(data, where=job.where)
+        loudness = check_loudness(data, where=job.where)
+    except PipelineError as exc:
+        logger.warning("%s: rebuilding the damaged clip at %s (%s)", job.where, job.key, exc)
+        return None
+    target.touch(job.key)
+    return entry_for(
+        job,
+        duration,
+        lufs=loudness.lufs,
+        true_peak=loudness.true_peak,
+        size=len(data),
+        md5=md5_hex(data),
+    )
+
+
+def _publish_decks(
+    target: Target,
+    decks: Mapping[str, Deck],
+    objects: Mapping[str, StoredObject],
+    summary: Summary,
+) -> dict[str, DeckRef]:
+    """Upload each language's deck under its content-addressed key (unless it is there): the
+    skill fetches the one the manifest names, so a deck is never overwritten in place."""
+    refs = {}
     for language, deck in {d.language: d for d in decks.values()}.items():
         data = json.dumps(deck_to_json(deck), ensure_ascii=False, indent=1).encode("utf-8")
-        if target.publish_file(deck_path(language), data):
+        digest = hashlib.sha256(data).hexdigest()
+        key = published_deck_key(language, digest)
+        if key not in objects:
+            target.put_file(key, data)
             summary.decks_published += 1
-    if options.prune:
-        referenced = {e.key for facts in manifest.locales.values() for e in facts.values()}
-        orphans = sorted(target.list_audio() - referenced)
-        if orphans and options.confirm_prune(orphans):
-            target.delete_audio(orphans)
-            summary.pruned = len(orphans)
+        refs[language] = DeckRef(key, digest, len(data))
+    return refs
 
 
 def _speakable_jobs(

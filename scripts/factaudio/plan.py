@@ -13,7 +13,7 @@ from factaudio.lexicon import Lexicon, digest_of
 from factcontent.deck import Deck, billed_characters
 from factcontent.layout import audio_key
 from factcontent.locales import LOCALE_LANGUAGE
-from factcontent.manifest import AudioEntry, Manifest, text_digest
+from factcontent.manifest import AudioEntry, DeckRef, Manifest, text_digest
 
 
 class Voice(NamedTuple):
@@ -63,6 +63,21 @@ def job_digest(
     if brand is not None:
         payload["brand"] = brand
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+class StoredObject(NamedTuple):
+    """What a listing says of one published object."""
+
+    size: int
+    md5: str | None  # hex MD5 of its bytes, where the listing knows it (S3's ETag)
+    modified: float  # when it was last written, seconds since the epoch
+
+
+def intact(entry: AudioEntry, stored: StoredObject) -> bool:
+    """True when the object is the one the entry recorded (same size, same MD5 where known)."""
+    if entry.size is None or entry.md5 is None:
+        return False  # recorded before sizes were: checked once, then recorded
+    return stored.size == entry.size and stored.md5 in (None, entry.md5)
 
 
 class Plan(NamedTuple):
@@ -115,25 +130,40 @@ def make_jobs(
     return jobs
 
 
-def plan_jobs(jobs: Iterable[Job], manifest: Manifest, published: set[str]) -> Plan:
-    """Split jobs into kept (manifest entry + object exist), resumed (object only) and to build."""
+def plan_jobs(
+    jobs: Iterable[Job], manifest: Manifest, published: Mapping[str, StoredObject]
+) -> Plan:
+    """Split jobs into kept (the manifest's entry and its object, intact), resumed (an object
+    without a matching entry, or one that may be damaged: checked before it is adopted) and to
+    build (no object)."""
     build: list[Job] = []
     resume: list[Job] = []
     keep: dict[tuple[str, str], AudioEntry] = {}
     for job in jobs:
         entry = manifest.entry(job.locale, job.fact_id)
-        if job.key in published:
-            if entry is not None and entry.digest == job.digest and entry.key == job.key:
-                keep[(job.locale, job.fact_id)] = entry
-            else:
-                resume.append(job)
-        else:
+        stored = published.get(job.key)
+        if stored is None:
             build.append(job)
+        elif (
+            entry is not None
+            and entry.digest == job.digest
+            and entry.key == job.key
+            and intact(entry, stored)
+        ):
+            keep[(job.locale, job.fact_id)] = entry
+        else:
+            resume.append(job)
     return Plan(tuple(build), keep, tuple(resume))
 
 
 def entry_for(
-    job: Job, duration: float, *, lufs: float | None = None, true_peak: float | None = None
+    job: Job,
+    duration: float,
+    *,
+    lufs: float | None = None,
+    true_peak: float | None = None,
+    size: int | None = None,
+    md5: str | None = None,
 ) -> AudioEntry:
     return AudioEntry(
         key=job.key,
@@ -143,6 +173,8 @@ def entry_for(
         digest=job.digest,
         lufs=lufs,
         true_peak=true_peak,
+        size=size,
+        md5=md5,
     )
 
 
@@ -152,8 +184,10 @@ def merge_manifest(
     *,
     scope: Iterable[tuple[str, str]],
     generated_at: str,
+    decks: Mapping[str, DeckRef] | None = None,
 ) -> Manifest:
-    """Replace the entries in `scope` (this run's locales/facts) with `entries`; keep the rest."""
+    """Replace the entries in `scope` (this run's locales/facts) with `entries`, and the decks
+    of `decks`; keep the rest. The result is the generation after `previous`."""
     in_scope = set(scope)
     locales: dict[str, dict[str, AudioEntry]] = {}
     for locale, facts in previous.locales.items():
@@ -162,4 +196,11 @@ def merge_manifest(
                 locales.setdefault(locale, {})[fact_id] = entry
     for (locale, fact_id), entry in entries.items():
         locales.setdefault(locale, {})[fact_id] = entry
-    return Manifest(locales, generated_at)
+    merged = Manifest(
+        locales,
+        generated_at,
+        {**previous.decks, **(decks or {})},
+        None,
+        previous.generation,
+    )
+    return merged._replace(generation=merged.content_id())  # type: ignore[no-any-return]

@@ -211,24 +211,27 @@ def _scratch_prefix() -> str:
     return f"encode-{os.getpid()}-"
 
 
-def remove_scratch() -> None:
-    """Remove what this process's encodes left in the scratch space (an interrupted run's)."""
-    import glob
+def make_scratch() -> str:
+    """A run's own scratch directory (memory-backed where there is such space); remove it with
+    remove_scratch when the run ends, however it ends."""
+    return tempfile.mkdtemp(prefix=_scratch_prefix(), dir=_scratch_dir())
+
+
+def remove_scratch(path: str) -> None:
     import shutil
 
-    parent = _scratch_dir() or tempfile.gettempdir()
-    for path in glob.glob(os.path.join(glob.escape(parent), _scratch_prefix() + "*")):
-        shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)
 
 
-def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
+def encode_batch(items: Sequence[Prepared], *, scratch: str | None = None) -> list[bytes]:
     """Encode several clips in one ffmpeg run, each with its own gain.
 
     Starting the wheel's static ffmpeg costs more CPU than encoding a short fact, so the
     pipeline hands it as many clips as are waiting.
     """
     args: list[str] = []
-    with tempfile.TemporaryDirectory(prefix=_scratch_prefix(), dir=_scratch_dir()) as tmp:
+    parent = scratch or _scratch_dir()
+    with tempfile.TemporaryDirectory(prefix=_scratch_prefix(), dir=parent) as tmp:
         outputs = []
         for index, item in enumerate(items):
             source = os.path.join(tmp, f"{index}.raw")
@@ -254,7 +257,12 @@ def encode_batch(items: Sequence[Prepared]) -> list[bytes]:
 
 
 def settle(
-    segment: AudioSegment, encoded: bytes, *, where: str, brand: Mixer | None = None
+    segment: AudioSegment,
+    encoded: bytes,
+    *,
+    where: str,
+    brand: Mixer | None = None,
+    scratch: str | None = None,
 ) -> tuple[bytes, Loudness]:
     """Return `encoded` and its measured loudness, or, when encoding pushed its true peak over
     the limit, the clip made again under a limiter ceiling lowered by the overshoot (the
@@ -266,7 +274,8 @@ def settle(
         if overshoot <= 0:
             break
         ceiling -= overshoot
-        encoded = encode_batch([prepare(segment, ceiling_db=ceiling, brand=brand)])[0]
+        prepared = prepare(segment, ceiling_db=ceiling, brand=brand)
+        encoded = encode_batch([prepared], scratch=scratch)[0]
         found = measure_encoded(encoded, where=where)
     return encoded, found
 

@@ -1,7 +1,9 @@
 """Publishing targets: an S3 bucket (or S3-compatible server) and a local directory.
 
-Both hold the same layout under their public root: ``audio/<locale>/<hash>.mp3`` and
-``audio-manifest.json``. The manifest is always written last.
+Both hold the same layout under their public root: ``audio/<locale>/<hash>.mp3``,
+``decks/<language>/<hash>.json`` (content-addressed, never rewritten), ``generations/<id>.json``
+(a copy of each manifest) and ``audio-manifest.json``, the one commit point, always written last
+and only conditionally (S3: If-Match / If-None-Match; a directory: under an exclusive lock).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -21,7 +23,7 @@ from factaudio.constants import (
     MANIFEST_CACHE_CONTROL,
 )
 from factaudio.exceptions import ManifestConflictError, PublishError
-from factaudio.validate import check_alexa_mp3
+from factaudio.plan import StoredObject
 from factcontent.layout import AUDIO_DIR, MANIFEST_FILE, PUBLIC_PREFIX
 from factcontent.manifest import EMPTY_MANIFEST, Manifest, loads_manifest
 
@@ -39,27 +41,50 @@ class PublishedManifest(NamedTuple):
 
 
 class Target(Protocol):
-    """Where audio and the manifest go."""
+    """Where audio, decks and the manifest go."""
 
     def describe(self) -> str: ...
 
-    def list_audio(self) -> set[str]: ...
+    def list_objects(self) -> dict[str, StoredObject]:
+        """Every object under the public root, by relative key."""
+        ...
 
-    def publish_file(self, path: str, data: bytes) -> bool: ...
+    def list_audio(self) -> set[str]: ...
 
     def read_manifest(self) -> PublishedManifest: ...
 
+    def read_file(self, key: str) -> bytes | None:
+        """An object's bytes, or None when there is none."""
+        ...
+
     def put_audio(self, key: str, data: bytes, *, duration: float) -> None: ...
 
-    def audio_duration(self, key: str) -> float: ...
+    def put_file(self, key: str, data: bytes) -> None:
+        """Write an immutable JSON object (a deck, a generation)."""
+        ...
+
+    def touch(self, key: str) -> None:
+        """Make an object young again (a resumed clip: a prune's grace period now covers it)."""
+        ...
 
     def write_manifest(self, manifest: Manifest, *, expected: str | None) -> None: ...
 
-    def delete_audio(self, keys: Iterable[str]) -> None: ...
+    def delete(self, keys: Iterable[str]) -> None: ...
+
+    def public_url(self, key: str) -> str | None:
+        """Where anyone can GET `key` without credentials, if the target is public."""
+        ...
+
+
+def md5_hex(data: bytes) -> str:
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
 class DirectoryTarget:
-    """A directory: MP3s under audio/, the manifest replaced by an atomic rename."""
+    """A directory: objects under the root, the manifest replaced by an atomic rename under an
+    exclusive lock (flock), so that two runs never both pass the check before either renames."""
+
+    LOCK_FILE = ".publish.lock"
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -67,11 +92,20 @@ class DirectoryTarget:
     def describe(self) -> str:
         return str(self.root)
 
+    def list_objects(self) -> dict[str, StoredObject]:
+        if not self.root.is_dir():
+            return {}
+        found = {}
+        for path in self.root.rglob("*"):
+            relative = path.relative_to(self.root).as_posix()
+            if relative.startswith(".") or "/." in relative or not path.is_file():
+                continue
+            stat = path.stat()
+            found[relative] = StoredObject(stat.st_size, md5_hex(path.read_bytes()), stat.st_mtime)
+        return found
+
     def list_audio(self) -> set[str]:
-        base = self.root / AUDIO_DIR
-        if not base.is_dir():
-            return set()
-        return {p.relative_to(self.root).as_posix() for p in base.rglob("*.mp3")}
+        return {key for key in self.list_objects() if key.startswith(AUDIO_DIR + "/")}
 
     def read_manifest(self) -> PublishedManifest:
         path = self.root / MANIFEST_FILE
@@ -79,10 +113,13 @@ class DirectoryTarget:
             data = path.read_bytes()
         except FileNotFoundError:
             return PublishedManifest(EMPTY_MANIFEST, None)
-        stat = path.stat()
-        return PublishedManifest(
-            loads_manifest(data, source=str(path)), f"{stat.st_mtime_ns}-{stat.st_size}"
-        )
+        return PublishedManifest(loads_manifest(data, source=str(path)), md5_hex(data))
+
+    def read_file(self, key: str) -> bytes | None:
+        try:
+            return (self.root / key).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            return None
 
     def _atomic_write(self, path: Path, data: bytes, *, durable: bool = True) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,29 +142,43 @@ class DirectoryTarget:
         # before the manifest that references them is published.
         self._atomic_write(self.root / key, data, durable=False)
 
-    def publish_file(self, path: str, data: bytes) -> bool:
-        """Write a content file (a deck) unless it is already there, byte for byte."""
-        target = self.root / path
-        if target.is_file() and target.read_bytes() == data:
-            return False
-        self._atomic_write(target, data)
-        return True
+    def put_file(self, key: str, data: bytes) -> None:
+        self._atomic_write(self.root / key, data, durable=False)
 
-    def audio_duration(self, key: str) -> float:
-        return check_alexa_mp3((self.root / key).read_bytes(), where=key)
+    def touch(self, key: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(self.root / key)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the publication lock (the manifest's check-sync-rename, a prune's deletes)."""
+        import fcntl
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / self.LOCK_FILE, "a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
     def write_manifest(self, manifest: Manifest, *, expected: str | None) -> None:
-        current = self.read_manifest().etag
-        if current != expected:
-            raise ManifestConflictError(
-                f"{self.root / MANIFEST_FILE} changed while this run was building: run it again"
-            )
-        os.sync()  # every MP3 the manifest references is on disk before the manifest is
-        self._atomic_write(self.root / MANIFEST_FILE, manifest.dumps().encode("utf-8"))
+        with self.locked():
+            current = self.read_manifest().etag
+            if current != expected:
+                raise ManifestConflictError(
+                    f"{self.root / MANIFEST_FILE} changed while this run was building: run it again"
+                )
+            os.sync()  # every file the manifest references is on disk before the manifest is
+            self._atomic_write(self.root / MANIFEST_FILE, manifest.dumps().encode("utf-8"))
 
-    def delete_audio(self, keys: Iterable[str]) -> None:
-        for key in keys:
-            (self.root / key).unlink(missing_ok=True)
+    def delete(self, keys: Iterable[str]) -> None:
+        with self.locked():
+            for key in keys:
+                (self.root / key).unlink(missing_ok=True)
+
+    def public_url(self, key: str) -> str | None:
+        return None
 
 
 class S3Target:
@@ -137,7 +188,7 @@ class S3Target:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
-        self._etags: dict[str, str] = {}  # what the last listing saw, by relative key
+        self.public_base: str | None = None  # where anyone reads the prefix (set by the CLI)
 
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
@@ -145,29 +196,58 @@ class S3Target:
     def _key(self, relative: str) -> str:
         return self.prefix + relative
 
-    def list_audio(self) -> set[str]:
+    def list_objects(self) -> dict[str, StoredObject]:
         """One ListObjectsV2 per page of the public prefix, instead of a HEAD per object."""
-        self._etags = {}
+        found = {}
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
             for item in page.get("Contents", []):
-                self._etags[item["Key"][len(self.prefix) :]] = item.get("ETag", "")
-        return {key for key in self._etags if key.startswith(AUDIO_DIR + "/")}
+                etag = item.get("ETag", "").strip('"')
+                md5 = etag if len(etag) == 32 else None  # a multipart ETag is no MD5
+                found[item["Key"][len(self.prefix) :]] = StoredObject(
+                    item.get("Size", 0), md5, item["LastModified"].timestamp()
+                )
+        return found
 
-    def publish_file(self, path: str, data: bytes) -> bool:
-        """Upload a content file (a deck) unless the listing saw the same bytes (its MD5 ETag)."""
-        digest = '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"'
-        if self._etags.get(path) == digest:
-            return False
+    def list_audio(self) -> set[str]:
+        return {key for key in self.list_objects() if key.startswith(AUDIO_DIR + "/")}
+
+    def read_file(self, key: str) -> bytes | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise PublishError(f"cannot read s3://{self.bucket}/{self._key(key)}: {exc}") from exc
+        body: bytes = response["Body"].read()
+        return body
+
+    def put_file(self, key: str, data: bytes) -> None:
         self.client.put_object(
             Bucket=self.bucket,
-            Key=self._key(path),
+            Key=self._key(key),
             Body=data,
             ContentType="application/json",
-            CacheControl=MANIFEST_CACHE_CONTROL,
+            CacheControl=CACHE_CONTROL,  # content-addressed: never changes
         )
-        self._etags[path] = digest
-        return True
+
+    def touch(self, key: str) -> None:
+        """Copy the object onto itself: S3 gives it a new LastModified (same bytes, same type)."""
+        head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        self.client.copy_object(
+            Bucket=self.bucket,
+            Key=self._key(key),
+            CopySource={"Bucket": self.bucket, "Key": self._key(key)},
+            MetadataDirective="REPLACE",
+            ContentType=head.get("ContentType", CONTENT_TYPE),
+            CacheControl=head.get("CacheControl", CACHE_CONTROL),
+            Metadata=head.get("Metadata", {}),
+        )
+
+    def public_url(self, key: str) -> str | None:
+        return None if self.public_base is None else self.public_base.rstrip("/") + "/" + key
 
     def read_manifest(self) -> PublishedManifest:
         from botocore.exceptions import ClientError
@@ -194,15 +274,6 @@ class S3Target:
             Metadata={"duration": f"{duration:.3f}"},
         )
 
-    def audio_duration(self, key: str) -> float:
-        """Duration of an MP3 an earlier, interrupted run uploaded (from its metadata)."""
-        head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
-        try:
-            return float(head["Metadata"]["duration"])
-        except (KeyError, ValueError):
-            body = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
-            return check_alexa_mp3(body, where=key)
-
     def write_manifest(self, manifest: Manifest, *, expected: str | None) -> None:
         """Write the manifest only if nobody else did since we read it (S3 conditional write)."""
         from botocore.exceptions import ClientError
@@ -226,7 +297,7 @@ class S3Target:
                 ) from exc
             raise PublishError(f"cannot write the manifest: {exc}") from exc
 
-    def delete_audio(self, keys: Iterable[str]) -> None:
+    def delete(self, keys: Iterable[str]) -> None:
         batch: list[Any] = [{"Key": self._key(k)} for k in keys]
         for start in range(0, len(batch), 1000):
             self.client.delete_objects(

@@ -41,10 +41,52 @@ def to_kana(text: str) -> str:
     return "".join(p["hira"] if _KANJI.search(p["orig"]) else p["orig"] for p in parts)
 
 
+_DIGITS = "〇一二三四五六七八九"
+_SMALL_UNITS = ((1000, "千"), (100, "百"), (10, "十"))
+_LARGE_UNITS = ((10**12, "兆"), (10**8, "億"), (10**4, "万"))
+# A number as written in Japanese text: digits with thousands separators, maybe a decimal part.
+_NUMBER = re.compile(r"(?<![0-9.A-Za-z])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![0-9A-Za-z])")
+
+
+def _below_10000(number: int) -> str:
+    out = ""
+    for value, unit in _SMALL_UNITS:
+        count, number = divmod(number, value)
+        if count:
+            out += ("" if count == 1 else _DIGITS[count]) + unit
+    return out + (_DIGITS[number] if number else "")
+
+
+def kanji_number(number: int) -> str:
+    """`number` in kanji numerals (10240 -> 一万二百四十), which pykakasi reads correctly;
+    espeak-ng reads Arabic digits wrongly ("100" as "ichi-hyaku")."""
+    if number == 0:
+        return _DIGITS[0]
+    if number >= 10**16:
+        return "".join(_DIGITS[int(digit)] for digit in str(number))
+    out = ""
+    for value, unit in _LARGE_UNITS:
+        count, number = divmod(number, value)
+        if count:
+            out += _below_10000(count) + unit
+    return out + _below_10000(number)
+
+
+def japanese_numbers(text: str) -> str:
+    """Every number in `text` in kanji numerals; a decimal part digit by digit after 点."""
+
+    def spell(match: re.Match[str]) -> str:
+        whole = kanji_number(int(match.group(1).replace(",", "")))
+        fraction = match.group(2)
+        return whole + ("点" + "".join(_DIGITS[int(d)] for d in fraction) if fraction else "")
+
+    return _NUMBER.sub(spell, text)
+
+
 def espeak_reading(text: str, language: str, lexicon: Lexicon | None) -> str:
     """The text espeak-ng speaks for `text` in `language` (an espeak voice's language)."""
     if lexicon is not None:
         text = lexicon.apply(text)
     if language in KANA_LANGUAGES:
-        text = to_kana(text)
+        text = to_kana(japanese_numbers(text))
     return text

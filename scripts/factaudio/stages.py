@@ -23,11 +23,12 @@ from factaudio.postprocess import (
     Mixer,
     Prepared,
     encode_batch,
+    make_scratch,
     prepare,
     remove_scratch,
     settle,
 )
-from factaudio.publish import Target
+from factaudio.publish import Target, md5_hex
 from factaudio.validate import check_alexa_mp3
 from factcontent.manifest import AudioEntry
 
@@ -67,6 +68,7 @@ class Stages:
         brand: Mixer | None = None,
     ) -> None:
         self.engine, self.target, self.brand = engine, target, brand
+        self.scratch = make_scratch()  # this run's: removed at exit, even after Ctrl-C
         self.tts = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tts")
         self.spoken: queue.SimpleQueue[_Spoken | None] = queue.SimpleQueue()
         self.in_memory = threading.BoundedSemaphore(workers + post_workers * BATCH)
@@ -88,7 +90,7 @@ class Stages:
             self.spoken.put(None)
         for thread in self.post:
             thread.join()
-        remove_scratch()  # nothing is left behind, even by an encode that was interrupted
+        remove_scratch(self.scratch)  # nothing is left, even by an encode that was interrupted
 
     def submit(self, job: Job, limiter: RateLimiter) -> Future[AudioEntry]:
         result: Future[AudioEntry] = Future()
@@ -146,7 +148,11 @@ class Stages:
                 continue
             try:
                 audio, measured = settle(
-                    item.segment, encoded, where=item.job.where, brand=self.brand
+                    item.segment,
+                    encoded,
+                    where=item.job.where,
+                    brand=self.brand,
+                    scratch=self.scratch,
                 )
                 duration = check_alexa_mp3(audio, where=item.job.where)
                 loudness = check_band(measured, where=item.job.where)
@@ -155,23 +161,29 @@ class Stages:
                 item.result.set_exception(named(item.job, exc))
             else:
                 item.result.set_result(
-                    entry_for(item.job, duration, lufs=loudness.lufs, true_peak=loudness.true_peak)
+                    entry_for(
+                        item.job,
+                        duration,
+                        lufs=loudness.lufs,
+                        true_peak=loudness.true_peak,
+                        size=len(audio),
+                        md5=md5_hex(audio),
+                    )
                 )
 
-    @staticmethod
-    def _encode(ready: list[tuple[_Spoken, Prepared]]) -> list[bytes | Exception]:
+    def _encode(self, ready: list[tuple[_Spoken, Prepared]]) -> list[bytes | Exception]:
         """Encode the batch in one run; if it fails, clip by clip, to blame the right fact."""
         if not ready:
             return []
         try:
-            return list(encode_batch([prepared for _, prepared in ready]))
+            return list(encode_batch([prepared for _, prepared in ready], scratch=self.scratch))
         except Exception as exc:
             if len(ready) == 1:
                 return [exc]
         outcomes: list[bytes | Exception] = []
         for _, prepared in ready:
             try:
-                outcomes.append(encode_batch([prepared])[0])
+                outcomes.append(encode_batch([prepared], scratch=self.scratch)[0])
             except Exception as exc:
                 outcomes.append(exc)
         return outcomes

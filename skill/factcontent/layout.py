@@ -9,6 +9,7 @@ from __future__ import annotations
 DECKS_DIR = "decks"
 PROMPTS_DIR = "prompts"
 AUDIO_DIR = "audio"
+GENERATIONS_DIR = "generations"
 MANIFEST_FILE = "audio-manifest.json"
 VOICES_FILE = "voices.json"
 
@@ -16,9 +17,31 @@ VOICES_FILE = "voices.json"
 PUBLIC_PREFIX = "public/"
 
 
+def plain_language(language: str) -> str:
+    """`language` if it is a plain language code ("en", "ast"); ValueError otherwise, so that no
+    path is ever made of what a file claims (a parent directory, say)."""
+    if not (2 <= len(language) <= 3 and language.isascii() and language.isalpha()):
+        raise ValueError(f"{language!r} is not a plain language code")
+    if not language.islower():
+        raise ValueError(f"{language!r} is not a plain language code (lowercase)")
+    return language
+
+
 def deck_path(language: str) -> str:
-    """Return the relative path of the deck of `language`."""
-    return f"{DECKS_DIR}/{language}.json"
+    """Return the relative path of the deck of `language` in a content directory."""
+    return f"{DECKS_DIR}/{plain_language(language)}.json"
+
+
+def published_deck_key(language: str, sha256: str) -> str:
+    """Return the content-addressed key of a published deck (never rewritten)."""
+    return f"{DECKS_DIR}/{plain_language(language)}/{sha256[:32]}.json"
+
+
+def generation_key(generation: str) -> str:
+    """Return the key of a generation's copy of the manifest (kept for prune and rollback)."""
+    if not (generation.isascii() and generation.isalnum()):
+        raise ValueError(f"{generation!r} is not a generation id")
+    return f"{GENERATIONS_DIR}/{generation}.json"
 
 
 def prompts_path(language: str) -> str:

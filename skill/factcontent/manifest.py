@@ -3,8 +3,13 @@
 Format (JSON)::
 
     {
-      "format": 1,
+      "format": 2,
       "generated_at": "2026-11-27T10:00:00Z",
+      "generation": "9c1e....",                     # this generation's id (a hash of its content)
+      "previous": "51d0....",                       # the generation it replaced, if any
+      "decks": {                                    # the decks of this generation, never rewritten
+        "en": {"key": "decks/en/77ab....json", "sha256": "…", "size": 10421}
+      },
       "locales": {
         "en-US": {
           "lambda-01": {
@@ -13,14 +18,17 @@ Format (JSON)::
             "text_sha256": "…",                    # text_digest() of the fact text it speaks
             "voice": "polly:Joanna:neural",        # engine and voice it was made with
             "digest": "…",                         # the build job's content hash (text, voice, settings)
-            "lufs": -14.1, "true_peak": -2.8       # optional: loudness measured on the encoded file
+            "lufs": -14.1, "true_peak": -2.8,      # optional: loudness measured on the encoded file
+            "size": 52311, "md5": "…"               # optional: the object's bytes (its S3 ETag)
           }
         }
       }
     }
 
 An entry whose ``text_sha256`` differs from the digest of the current fact text is stale and
-must never be played.
+must never be played. The manifest is the one commit point of a publication: a reader fetches it,
+then only what it names (content-addressed, immutable), so it sees exactly one generation.
+Format 1 (no decks, no generations) is still read.
 """
 
 from __future__ import annotations
@@ -32,7 +40,8 @@ from typing import Any
 from factcontent.exceptions import ManifestError
 from factcontent.records import Record
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
+READABLE_FORMATS = (1, 2)
 
 
 def text_digest(text: str) -> str:
@@ -56,6 +65,8 @@ class AudioEntry(Record):
     digest: str
     lufs: float | None = None  # integrated loudness of the encoded file, as the pipeline measured
     true_peak: float | None = None  # its true peak, dBTP
+    size: int | None = None  # the object's length in bytes
+    md5: str | None = None  # the hex MD5 of its bytes (what S3 reports as its ETag)
 
     def url(self, base_url: str | None) -> str | None:
         """Return the absolute URL of the file, or None when it needs a base URL that is missing."""
@@ -75,14 +86,35 @@ class AudioEntry(Record):
         }
         if self.lufs is not None and self.true_peak is not None:
             data |= {"lufs": round(self.lufs, 2), "true_peak": round(self.true_peak, 2)}
+        if self.size is not None and self.md5 is not None:
+            data |= {"size": self.size, "md5": self.md5}
         return data
 
 
+class DeckRef(Record):
+    """A published deck of one generation: content-addressed, never rewritten."""
+
+    key: str
+    sha256: str
+    size: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "sha256": self.sha256, "size": self.size}
+
+
 class Manifest(Record):
-    """Per locale, fact id -> AudioEntry."""
+    """Per locale, fact id -> AudioEntry; per language, its deck; the generation's lineage."""
 
     locales: Mapping[str, Mapping[str, AudioEntry]]
     generated_at: str | None = None
+    decks: Mapping[str, DeckRef] = {}
+    generation: str | None = None
+    previous: str | None = None
+
+    def keys(self) -> set[str]:
+        """Every object this generation references: its clips and its decks."""
+        keys = {entry.key for entries in self.locales.values() for entry in entries.values()}
+        return keys | {deck.key for deck in self.decks.values()}
 
     def entry(self, locale: str, fact_id: str) -> AudioEntry | None:
         return self.locales.get(locale, {}).get(fact_id)
@@ -91,14 +123,30 @@ class Manifest(Record):
         """Return the number of entries over all locales."""
         return sum(len(entries) for entries in self.locales.values())
 
-    def to_json(self) -> dict[str, Any]:
+    def content_json(self) -> dict[str, Any]:
+        """What the generation consists of (its id is a hash of this)."""
         return {
-            "format": MANIFEST_FORMAT,
-            "generated_at": self.generated_at,
+            "decks": {language: ref.to_json() for language, ref in sorted(self.decks.items())},
             "locales": {
                 locale: {fid: e.to_json() for fid, e in sorted(entries.items())}
                 for locale, entries in sorted(self.locales.items())
             },
+        }
+
+    def content_id(self) -> str:
+        """The id of a generation with this content (and lineage)."""
+        import hashlib
+
+        payload = {**self.content_json(), "previous": self.previous}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": MANIFEST_FORMAT,
+            "generated_at": self.generated_at,
+            "generation": self.generation,
+            "previous": self.previous,
+            **self.content_json(),
         }
 
     def dumps(self) -> str:
@@ -126,16 +174,47 @@ def _entry(raw: object, *, where: str) -> AudioEntry:
         raise ManifestError(f"{where}: 'voice' and 'digest' must be strings")
     lufs, peak = raw.get("lufs"), raw.get("true_peak")
     measured = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lufs, peak))
-    if measured:
-        return AudioEntry(key, float(duration), text_sha, voice, digest, float(lufs), float(peak))  # type: ignore[arg-type]
-    return AudioEntry(key, float(duration), text_sha, voice, digest)
+    size, md5 = raw.get("size"), raw.get("md5")
+    known = isinstance(size, int) and not isinstance(size, bool) and size > 0 and _is_hex(md5, 32)
+    return AudioEntry(
+        key,
+        float(duration),
+        text_sha,
+        voice,
+        digest,
+        float(lufs) if measured else None,  # type: ignore[arg-type]
+        float(peak) if measured else None,  # type: ignore[arg-type]
+        size if known else None,
+        md5 if known else None,
+    )
+
+
+def _is_hex(value: object, length: int) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) == length
+        and all(c in "0123456789abcdef" for c in value)
+    )
+
+
+def _deck_ref(raw: object, *, where: str) -> DeckRef:
+    if not isinstance(raw, Mapping):
+        raise ManifestError(f"{where}: must be an object")
+    key, sha, size = raw.get("key"), raw.get("sha256"), raw.get("size")
+    if not isinstance(key, str) or not key or any(c.isspace() for c in key) or ".." in key:
+        raise ManifestError(f"{where}: 'key' must be a relative key")
+    if not _is_hex(sha, 64):
+        raise ManifestError(f"{where}: 'sha256' must be a hex SHA-256")
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        raise ManifestError(f"{where}: 'size' must be a positive number of bytes")
+    return DeckRef(key, sha, size)  # type: ignore[arg-type]
 
 
 def parse_manifest(data: object, *, source: str) -> Manifest:
     """Validate decoded JSON `data` from `source` (a path or URL, for messages)."""
     if not isinstance(data, Mapping):
         raise ManifestError(f"{source}: a manifest must be a JSON object")
-    if data.get("format") != MANIFEST_FORMAT:
+    if data.get("format") not in READABLE_FORMATS:
         raise ManifestError(
             f"{source}: manifest format {data.get('format')!r} is not {MANIFEST_FORMAT}: "
             "rebuild it with scripts/synthesize.py"
@@ -151,8 +230,18 @@ def parse_manifest(data: object, *, source: str) -> Manifest:
             str(fid): _entry(raw, where=f"{source} [{locale}] fact {fid!r}")
             for fid, raw in entries.items()
         }
-    generated = data.get("generated_at")
-    return Manifest(parsed, generated if isinstance(generated, str) else None)
+    decks = data.get("decks", {})
+    if not isinstance(decks, Mapping):
+        raise ManifestError(f"{source}: 'decks' must be an object")
+    refs = {
+        str(language): _deck_ref(raw, where=f"{source} deck {language!r}")
+        for language, raw in decks.items()
+    }
+    generated, generation, previous = (
+        value if isinstance(value, str) else None
+        for value in (data.get("generated_at"), data.get("generation"), data.get("previous"))
+    )
+    return Manifest(parsed, generated, refs, generation, previous)
 
 
 def loads_manifest(text: str | bytes, *, source: str) -> Manifest:

@@ -1,8 +1,10 @@
-"""template.yaml: it lints offline, the bucket is public only where it must be, and the function
-gets exactly the settings factskill.config reads."""
+"""template.yaml: it lints offline, the bucket is public only where it must be, the function gets
+exactly the settings factskill.config reads and answers as its live alias, its logs expire, and
+the publisher policy allows what the pipeline does and nothing more."""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import re
@@ -15,8 +17,20 @@ from typing import Any
 
 import pytest
 from cfnlint.decode import decode_str
+from cfnlint.template import Template
 
-from factcontent.layout import PUBLIC_PREFIX
+from factaudio.lexicon import load_lexicons
+from factcontent.layout import (
+    AUDIO_DIR,
+    DECKS_DIR,
+    GENERATIONS_DIR,
+    MANIFEST_FILE,
+    PUBLIC_PREFIX,
+    audio_key,
+    generation_key,
+    published_deck_key,
+)
+from factcontent.locales import LANGUAGES, LOCALE_LANGUAGE
 from factskill.config import Settings
 from factskill.constants import (
     ENV_ALLOW_HTTP_AUDIO,
@@ -37,6 +51,63 @@ ALEXA_TIMEOUT_SECONDS = 8
 BUCKET = "AudioBucket"
 PUBLIC_OBJECTS = f"${{{BUCKET}.Arn}}/{PUBLIC_PREFIX}*"
 BASE_URL = f"https://${{{BUCKET}}}.s3.${{AWS::Region}}.amazonaws.com/{PUBLIC_PREFIX}"
+ALIAS = "live"
+ALEXA_PRINCIPAL = "alexa-appkit.amazon.com"
+# What SAM gives a function with Tracing: Active and no Policies.
+LOGS_AND_XRAY = [
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+]
+# CloudWatch Logs accepts only these retentions (and none, which keeps logs forever).
+CLOUDWATCH_RETENTION_DAYS = frozenset(
+    {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557}
+    | {2922, 3288, 3653}
+)
+MAX_LOG_RETENTION_DAYS = 365
+
+PUBLISHER = "PublisherPolicy"
+# Exactly what scripts/synthesize.py calls (HeadObject is s3:GetObject; DeleteObjects is
+# s3:DeleteObject per key; touch's CopyObject is GetObject + PutObject; a conditional PutObject
+# needs nothing more).
+PUBLISHER_ACTIONS = frozenset(
+    {"s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
+    | {"polly:SynthesizeSpeech", "polly:DescribeVoices"}
+    | {"polly:PutLexicon", "polly:GetLexicon", "polly:ListLexicons", "polly:DeleteLexicon"}
+)
+# Actions that name no resource the policy could scope them to.
+ANY_RESOURCE_ACTIONS = frozenset(
+    {"polly:DescribeVoices", "polly:ListLexicons", "polly:SynthesizeSpeech"}
+)
+LEXICON_ACTIONS = frozenset({"polly:PutLexicon", "polly:GetLexicon", "polly:DeleteLexicon"})
+LEXICONS_ARN = "arn:${AWS::Partition}:polly:${AWS::Region}:${AWS::AccountId}:lexicon/sf*"
+# Under the public prefix: the content-addressed trees prune may delete, and the commit point.
+PRUNABLE_OBJECTS = frozenset(
+    f"${{{BUCKET}.Arn}}/{PUBLIC_PREFIX}{tree}/*" for tree in (AUDIO_DIR, DECKS_DIR, GENERATIONS_DIR)
+)
+MANIFEST_OBJECT = f"${{{BUCKET}.Arn}}/{PUBLIC_PREFIX}{MANIFEST_FILE}"
+GENERATIONS_PREFIX = f"{PUBLIC_PREFIX}{GENERATIONS_DIR}/"
+# Nobody gets these: they are how a bucket or an object becomes public (or private) by mistake.
+FORBIDDEN_S3_ACTIONS = (
+    "s3:PutObjectAcl",
+    "s3:PutBucketAcl",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutBucketOwnershipControls",
+    "s3:PutBucketVersioning",
+    "s3:PutLifecycleConfiguration",
+)
+
+# One made-up deployment, to evaluate the policy against concrete ARNs.
+REGION = "us-east-1"
+BUCKET_ARN = "arn:aws:s3:::facts-audiobucket-0123abcd"
+ARN_VALUES = {
+    f"{BUCKET}.Arn": BUCKET_ARN,
+    "AWS::Partition": "aws",
+    "AWS::Region": REGION,
+    "AWS::AccountId": "123456789012",
+}
+DIGEST = "0123456789abcdef" * 4
 
 Node = dict[str, Any]
 
@@ -62,6 +133,55 @@ def arn_text(value: Any) -> str:
     if isinstance(value, dict) and "Fn::Sub" in value:
         return str(value["Fn::Sub"])
     return str(value)
+
+
+def resolved(value: Any) -> str:
+    """A policy Resource as the ARN it is in the made-up deployment."""
+    return re.sub(r"\$\{([^}]+)\}", lambda match: ARN_VALUES[match.group(1)], arn_text(value))
+
+
+def public_object(key: str) -> str:
+    return f"{BUCKET_ARN}/{PUBLIC_PREFIX}{key}"
+
+
+def lexicon_arn(name: str) -> str:
+    return f"arn:aws:polly:{REGION}:{ARN_VALUES['AWS::AccountId']}:lexicon/{name}"
+
+
+def conditions_hold(condition: Node, context: dict[str, str]) -> bool:
+    """Evaluate the only operator the publisher policy may use: StringLike, all keys present."""
+    for operator, tests in condition.items():
+        assert operator == "StringLike", f"cannot evaluate {operator} here"
+        for key, patterns in tests.items():
+            if key not in context or not any(
+                fnmatchcase(context[key], p) for p in as_list(patterns)
+            ):
+                return False
+    return True
+
+
+def allows(statements: list[Node], action: str, arn: str, context: dict[str, str]) -> bool:
+    """Whether an Allow statement matches the request (IAM wildcards; actions ignore case)."""
+    return any(
+        statement["Effect"] == "Allow"
+        and any(fnmatchcase(action.lower(), p.lower()) for p in as_list(statement["Action"]))
+        and any(fnmatchcase(arn, resolved(r)) for r in as_list(statement["Resource"]))
+        and conditions_hold(statement.get("Condition", {}), context)
+        for statement in statements
+    )
+
+
+def pipeline_lexicon_names() -> list[str]:
+    """The Polly names the pipeline gives the shipped lexicons, for every locale's voice."""
+    lexicons = load_lexicons(ASSETS_DIR, LANGUAGES)
+    return sorted(
+        {
+            name
+            for locale, language in LOCALE_LANGUAGE.items()
+            if language in lexicons
+            for name in lexicons[language].polly_names(locale)
+        }
+    )
 
 
 def is_anyone(principal: Any) -> bool:
@@ -95,6 +215,29 @@ def bucket(resources: Node) -> Node:
 @pytest.fixture(scope="module")
 def statements(resources: Node) -> list[Node]:
     return resources["AudioBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+
+
+@pytest.fixture(scope="module")
+def lifecycle(bucket: Node) -> list[Node]:
+    return bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+
+
+@pytest.fixture(scope="module")
+def publisher(resources: Node) -> list[Node]:
+    policy = resources[PUBLISHER]
+    assert policy["Type"] == "AWS::IAM::ManagedPolicy"
+    return policy["Properties"]["PolicyDocument"]["Statement"]
+
+
+@pytest.fixture(scope="module")
+def deployed(template: Node) -> Node:
+    """The template after SAM's transform (cfn-lint's, offline): what CloudFormation creates."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_DEFAULT_REGION", REGION)  # the transform sets it: undone on exit
+        cfn = Template(str(TEMPLATE), copy.deepcopy(template), [REGION])
+        errors = cfn.transform()
+    assert not errors, errors
+    return cfn.template
 
 
 @pytest.fixture
@@ -303,9 +446,235 @@ def test_function_handler_resolves(function: Node) -> None:
     assert callable(getattr(importlib.import_module(module), name))
 
 
-def test_outputs_give_the_endpoint_and_the_bucket_without_exports(template: Node) -> None:
+def test_outputs_give_the_endpoint_the_bucket_and_the_publisher_policy(template: Node) -> None:
     outputs = template["Outputs"]
-    assert {"SkillFunctionArn", "AudioBucketName", "AudioBaseUrl"} <= set(outputs)
+    assert {"SkillAliasArn", "SkillFunctionArn", "AudioBucketName", "AudioBaseUrl"} <= set(outputs)
+    assert outputs["SkillAliasArn"]["Value"] == {"Ref": "SkillFunction.Alias"}
     assert outputs["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
+    assert "SkillAliasArn" in outputs["SkillFunctionArn"]["Description"]
     assert outputs["AudioBucketName"]["Value"] == {"Ref": BUCKET}
-    assert not any("Export" in output for output in outputs.values())
+    # Only the policy is for other stacks and roles to import.
+    assert [name for name, output in outputs.items() if "Export" in output] == [
+        "PublisherPolicyArn"
+    ]
+
+
+def test_endpoint_output_is_the_alias_arn(deployed: Node) -> None:
+    (alias,) = [
+        name for name, r in deployed["Resources"].items() if r["Type"] == "AWS::Lambda::Alias"
+    ]
+    assert deployed["Outputs"]["SkillAliasArn"]["Value"] == {"Ref": alias}
+
+
+def test_function_publishes_a_version_behind_the_live_alias(function: Node) -> None:
+    assert function["AutoPublishAlias"] == ALIAS
+    # Otherwise a change of Timeout or LoggingConfig alone would leave the alias on the old one.
+    assert function["AutoPublishAliasAllProperties"] is True
+
+
+def test_alexa_may_invoke_only_the_alias(deployed: Node) -> None:
+    resources = deployed["Resources"]
+    (alias,) = [name for name, r in resources.items() if r["Type"] == "AWS::Lambda::Alias"]
+    assert resources[alias]["Properties"]["Name"] == ALIAS
+    assert resources[alias]["Properties"]["FunctionName"] == {"Ref": "SkillFunction"}
+    permissions = [
+        r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::Permission"
+    ]
+    assert len(permissions) == 1
+    (permission,) = permissions
+    assert permission["Principal"] == ALEXA_PRINCIPAL
+    assert permission["Action"] == "lambda:InvokeFunction"
+    assert permission["EventSourceToken"] == {"Ref": "SkillId"}
+    assert permission["FunctionName"] == {"Ref": alias}
+
+
+def test_function_role_may_only_log_and_trace(deployed: Node) -> None:
+    # AWSLambdaBasicExecutionRole allows logs:CreateLogStream and PutLogEvents on any log group,
+    # the custom one included: no inline policy is needed for it.
+    role = deployed["Resources"]["SkillFunctionRole"]["Properties"]
+    assert sorted(role["ManagedPolicyArns"]) == sorted(LOGS_AND_XRAY)
+    assert not {"Policies", "PermissionsBoundary"} & set(role)
+
+
+def test_log_retention_is_a_parameter_cloudwatch_accepts(template: Node) -> None:
+    parameter = template["Parameters"]["LogRetentionDays"]
+    assert parameter["Default"] in parameter["AllowedValues"]
+    assert set(parameter["AllowedValues"]) <= CLOUDWATCH_RETENTION_DAYS
+    # Listener requests are in the logs: never kept for more than a year.
+    assert max(parameter["AllowedValues"]) <= MAX_LOG_RETENTION_DAYS
+
+
+def test_function_logs_to_a_log_group_with_retention(resources: Node, function: Node) -> None:
+    reference = function["LoggingConfig"]["LogGroup"]
+    assert set(reference) == {"Ref"}
+    group = resources[reference["Ref"]]
+    assert group["Type"] == "AWS::Logs::LogGroup"
+    assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    assert group.get("DeletionPolicy", "Delete") == "Delete"
+
+
+def test_bucket_is_versioned(bucket: Node) -> None:
+    assert bucket["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
+
+
+def test_lifecycle_rules_are_enabled_and_named(lifecycle: list[Node]) -> None:
+    assert all(rule["Status"] == "Enabled" for rule in lifecycle)
+    ids = [rule["Id"] for rule in lifecycle]
+    assert len(set(ids)) == len(ids)
+
+
+def test_lifecycle_expires_noncurrent_versions_everywhere(lifecycle: list[Node]) -> None:
+    rules = [r for r in lifecycle if "NoncurrentVersionExpiration" in r]
+    assert len(rules) == 1
+    (rule,) = rules
+    assert not {"Prefix", "TagFilters"} & set(rule)
+    assert 1 <= rule["NoncurrentVersionExpiration"]["NoncurrentDays"] <= 90
+    # What prune leaves once the versions it replaced are gone.
+    assert rule["ExpiredObjectDeleteMarker"] is True
+
+
+def test_lifecycle_expires_old_generation_copies(lifecycle: list[Node]) -> None:
+    rules = [r for r in lifecycle if r.get("Prefix") == GENERATIONS_PREFIX]
+    assert len(rules) == 1
+    (rule,) = rules
+    assert 30 <= rule["ExpirationInDays"] <= 365
+
+
+def test_lifecycle_expires_no_current_audio_decks_or_manifest(lifecycle: list[Node]) -> None:
+    for rule in lifecycle:
+        if {"ExpirationInDays", "ExpirationDate"} & set(rule):
+            assert rule.get("Prefix") == GENERATIONS_PREFIX, rule["Id"]
+        assert "Transitions" not in rule and "Transition" not in rule, rule["Id"]
+
+
+def test_lifecycle_aborts_incomplete_multipart_uploads(lifecycle: list[Node]) -> None:
+    rules = [r for r in lifecycle if "AbortIncompleteMultipartUpload" in r]
+    assert len(rules) == 1
+    (rule,) = rules
+    assert "Prefix" not in rule
+    assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 1
+
+
+def test_publisher_policy_grants_exactly_the_pipelines_actions(publisher: list[Node]) -> None:
+    for statement in publisher:
+        assert statement["Effect"] == "Allow"
+        assert not {"NotAction", "NotResource", "Principal"} & set(statement)
+    actions = [action for s in publisher for action in as_list(s["Action"])]
+    assert len(actions) == len(set(actions)), "an action in two statements"
+    assert set(actions) == PUBLISHER_ACTIONS
+    assert not any("*" in action or "?" in action for action in actions)
+
+
+def test_publisher_policy_scopes_s3_to_the_bucket_and_the_published_trees(
+    publisher: list[Node],
+) -> None:
+    resources = {
+        action: {arn_text(r) for r in as_list(s["Resource"])}
+        for s in publisher
+        for action in as_list(s["Action"])
+        if action.startswith("s3:")
+    }
+    assert resources == {
+        "s3:ListBucket": {f"${{{BUCKET}.Arn}}"},
+        "s3:GetObject": {PUBLIC_OBJECTS},
+        "s3:PutObject": PRUNABLE_OBJECTS | {MANIFEST_OBJECT},
+        "s3:DeleteObject": PRUNABLE_OBJECTS,
+    }
+    (listing,) = [s for s in publisher if "s3:ListBucket" in as_list(s["Action"])]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": f"{PUBLIC_PREFIX}*"}}
+
+
+def test_publisher_policy_names_any_resource_only_for_actions_without_one(
+    publisher: list[Node],
+) -> None:
+    for statement in publisher:
+        if "*" in as_list(statement["Resource"]):
+            assert set(as_list(statement["Action"])) <= ANY_RESOURCE_ACTIONS, statement["Sid"]
+
+
+def test_publisher_policy_scopes_lexicons_to_the_pipelines_names(publisher: list[Node]) -> None:
+    for statement in publisher:
+        if LEXICON_ACTIONS & set(as_list(statement["Action"])):
+            assert [arn_text(r) for r in as_list(statement["Resource"])] == [LEXICONS_ARN]
+
+
+@pytest.mark.parametrize(
+    ("action", "arn", "context"),
+    [
+        ("s3:ListBucket", BUCKET_ARN, {"s3:prefix": PUBLIC_PREFIX}),
+        ("s3:GetObject", public_object(MANIFEST_FILE), {}),
+        ("s3:GetObject", public_object(generation_key("20250101T000000Z")), {}),
+        ("s3:GetObject", public_object(audio_key("en-US", DIGEST)), {}),
+        ("s3:PutObject", public_object(audio_key("ja-JP", DIGEST)), {}),
+        ("s3:PutObject", public_object(published_deck_key("de", DIGEST)), {}),
+        ("s3:PutObject", public_object(generation_key("20250101T000000Z")), {}),
+        ("s3:PutObject", public_object(MANIFEST_FILE), {}),
+        ("s3:DeleteObject", public_object(audio_key("fr-FR", DIGEST)), {}),
+        ("s3:DeleteObject", public_object(published_deck_key("es", DIGEST)), {}),
+        ("s3:DeleteObject", public_object(generation_key("20240101T000000Z")), {}),
+        ("polly:DescribeVoices", "*", {}),
+        ("polly:ListLexicons", "*", {}),
+        ("polly:SynthesizeSpeech", "*", {}),
+        *[
+            (action, lexicon_arn(name), {})
+            for name in pipeline_lexicon_names()
+            for action in sorted(LEXICON_ACTIONS | {"polly:SynthesizeSpeech"})
+        ],
+    ],
+)
+def test_publisher_policy_allows_what_the_pipeline_does(
+    publisher: list[Node], action: str, arn: str, context: dict[str, str]
+) -> None:
+    assert allows(publisher, action, arn, context)
+
+
+@pytest.mark.parametrize(
+    ("action", "arn", "context"),
+    [
+        ("s3:ListBucket", BUCKET_ARN, {}),
+        ("s3:ListBucket", BUCKET_ARN, {"s3:prefix": "private/"}),
+        ("s3:ListBucket", "arn:aws:s3:::another-bucket", {"s3:prefix": PUBLIC_PREFIX}),
+        ("s3:GetObject", f"{BUCKET_ARN}/private/notes.txt", {}),
+        ("s3:PutObject", f"{BUCKET_ARN}/index.html", {}),
+        ("s3:PutObject", public_object("index.html"), {}),
+        ("s3:PutObject", f"arn:aws:s3:::another-bucket/{PUBLIC_PREFIX}{MANIFEST_FILE}", {}),
+        ("s3:DeleteObject", public_object(MANIFEST_FILE), {}),
+        ("s3:DeleteObjectVersion", public_object(audio_key("en-US", DIGEST)), {}),
+        ("s3:PutObjectAcl", public_object(audio_key("en-US", DIGEST)), {}),
+        ("s3:PutBucketPolicy", BUCKET_ARN, {}),
+        ("polly:PutLexicon", lexicon_arn("theirs"), {}),
+        ("polly:DeleteLexicon", lexicon_arn("other"), {}),
+        ("polly:StartSpeechSynthesisTask", "*", {}),
+    ],
+)
+def test_publisher_policy_denies_the_rest(
+    publisher: list[Node], action: str, arn: str, context: dict[str, str]
+) -> None:
+    assert not allows(publisher, action, arn, context)
+
+
+def test_publisher_policy_is_exported_and_attached_to_nothing(
+    template: Node, resources: Node
+) -> None:
+    # Which role publishes (a person's, CI's) is the account's choice: the stack only offers it.
+    assert not {"Roles", "Users", "Groups"} & set(resources[PUBLISHER]["Properties"])
+    output = template["Outputs"]["PublisherPolicyArn"]
+    assert output["Value"] == {"Ref": PUBLISHER}
+    name = output["Export"]["Name"]
+    assert "${AWS::StackName}" in name["Fn::Sub"]
+
+
+@pytest.mark.parametrize("action", FORBIDDEN_S3_ACTIONS)
+def test_no_policy_allows_acl_or_bucket_configuration_changes(deployed: Node, action: str) -> None:
+    documents = []
+    for resource in deployed["Resources"].values():
+        props = resource.get("Properties", {})
+        if "PolicyDocument" in props:
+            documents.append(props["PolicyDocument"])
+        documents += [p["PolicyDocument"] for p in props.get("Policies", [])]
+    assert len(documents) >= 2  # the bucket policy and the publisher policy at least
+    for document in documents:
+        for statement in as_list(document["Statement"]):
+            if statement["Effect"] == "Allow":
+                patterns = [p.lower() for p in as_list(statement["Action"])]
+                assert not any(fnmatchcase(action.lower(), p) for p in patterns), statement

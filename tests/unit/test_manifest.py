@@ -59,7 +59,26 @@ def test_parse_manifest_rejects_missing_field() -> None:
         parse_manifest({"format": 1, "locales": {"en-US": {"x": raw}}}, source="m")
 
 
-@pytest.mark.parametrize("data", [[], {"format": 2}, {"format": 1, "locales": []}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        {"format": 3},
+        {"format": 1, "locales": []},
+        {"format": 2, "locales": {}, "decks": []},
+        {
+            "format": 2,
+            "locales": {},
+            "decks": {"en": {"key": "../x", "sha256": "0" * 64, "size": 1}},
+        },
+        {
+            "format": 2,
+            "locales": {},
+            "decks": {"en": {"key": "d/en.json", "sha256": "x", "size": 1}},
+        },
+        {"format": 2, "locales": {}, "decks": {"en": {"key": "d/en.json", "sha256": "0" * 64}}},
+    ],
+)
 def test_parse_manifest_rejects_bad_structure(data: object) -> None:
     with pytest.raises(ManifestError):
         parse_manifest(data, source="m")
@@ -101,3 +120,25 @@ def test_measured_loudness_round_trips_and_is_optional() -> None:
         loads_manifest(Manifest({"en-US": {"b": plain}}).dumps(), source="m").entry("en-US", "b")
         == plain
     )
+
+
+def test_format_2_round_trips_decks_generations_and_integrity() -> None:
+    from factcontent.manifest import DeckRef, Manifest, loads_manifest
+
+    entry = (
+        parse_manifest({"format": 1, "locales": {"en-US": {"a": entry_json()}}}, source="m")
+        .locales["en-US"]["a"]
+        ._replace(size=1234, md5="0" * 32)
+    )
+    manifest = Manifest(
+        {"en-US": {"a": entry}},
+        "2026-12-01T00:00:00Z",
+        {"en": DeckRef("decks/en/" + "a" * 32 + ".json", "a" * 64, 99)},
+        None,
+        "b" * 32,
+    )
+    manifest = manifest._replace(generation=manifest.content_id())
+    again = loads_manifest(manifest.dumps(), source="m")
+    assert again == manifest
+    assert again.keys() == {entry.key, "decks/en/" + "a" * 32 + ".json"}
+    assert manifest._replace(previous="c" * 32).content_id() != manifest.generation

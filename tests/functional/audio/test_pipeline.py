@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import io
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,8 @@ from factcontent.deck import Deck, Fact
 from factcontent.layout import MANIFEST_FILE
 from factlocal.template import bucket_settings
 from tests.audio_support import ToneEngine
-from tests.conftest import BUCKET, REPO_ROOT
-
-PREFIX = "public/"
+from tests.conftest import REPO_ROOT
+from tests.functional.audio.conftest import PREFIX
 
 
 def deck(*texts: str, language: str = "en") -> Deck:
@@ -45,15 +45,6 @@ def assert_manifest_points_at_valid_objects(target: Target) -> None:
     objects = target.list_audio()
     for entry in published_entries(target).values():
         assert entry.key in objects
-
-
-@pytest.fixture(params=["dir", "s3"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Target:
-    if request.param == "dir":
-        return DirectoryTarget(tmp_path / "out")
-    s3 = request.getfixturevalue("s3_client")
-    request.getfixturevalue("bucket")
-    return S3Target(s3, BUCKET, prefix=PREFIX)
 
 
 def run(
@@ -155,21 +146,31 @@ def test_dry_run_changes_nothing(target: Target) -> None:
     assert summary.estimated_usd == pytest.approx(16.0 * summary.characters / 1e6, abs=1e-4)
 
 
-def test_prune_deletes_only_unreferenced_audio(target: Target) -> None:
-    run(ToneEngine(), target)
-    run(ToneEngine(), target, {**DECKS, "de-DE": deck("Eins!", "Zwei.", language="de")})
-    orphans = target.list_audio() - {e.key for e in published_entries(target).values()}
-    assert len(orphans) == 1
-    refused = run(ToneEngine(), target, prune=True, confirm_prune=lambda keys: False)
-    assert refused.pruned == 0 and len(target.list_audio()) == 6
-    summary = run(
-        ToneEngine(),
-        target,
-        {**DECKS, "de-DE": deck("Eins!", "Zwei.", language="de")},
-        prune=True,
-        confirm_prune=lambda keys: True,
+def test_prune_deletes_only_what_neither_generation_references(target: Target) -> None:
+    first = {**DECKS, "de-DE": deck("Eins.", "Zwei.", language="de")}
+    second = {**DECKS, "de-DE": deck("Eins!", "Zwei.", language="de")}
+    third = {**DECKS, "de-DE": deck("Eins?", "Zwei.", language="de")}
+    run(ToneEngine(), target, first)
+    run(ToneEngine(), target, second)
+    # "Eins." is the previous generation's: warm skill containers may still play it
+    kept = run(
+        ToneEngine(), target, second, prune=True, confirm_prune=lambda k: True, prune_grace=0
     )
-    assert summary.pruned == 1 and len(target.list_audio()) == 5
+    assert kept.pruned == 0 and len(target.list_audio()) == 6
+    refused = run(ToneEngine(), target, third, prune=True, confirm_prune=lambda keys: False)
+    assert refused.pruned == 0 and len(target.list_audio()) == 7
+    young = run(ToneEngine(), target, third, prune=True, confirm_prune=lambda keys: True)
+    assert young.pruned == 0  # the default grace period: a day
+    pruned: list[str] = []
+
+    def confirm(keys: list[str]) -> bool:
+        pruned.extend(keys)
+        return True
+
+    summary = run(ToneEngine(), target, third, prune=True, confirm_prune=confirm, prune_grace=0)
+    assert summary.pruned == len(pruned) >= 1
+    assert len(target.list_audio()) == 6  # "Eins." is gone, "Eins!" (previous) stays
+    assert all(key.startswith(("audio/", "decks/", "generations/")) for key in pruned)
     assert_manifest_points_at_valid_objects(target)
 
 
@@ -221,16 +222,17 @@ def test_s3_uploads_are_public_audio_without_acls(
     run(ToneEngine(), S3Target(s3_client, bucket, prefix=PREFIX))
     assert not publicly_readable(bucket, "private/x.mp3")  # the policy is not public-all
     puts = [params for name, params in s3_calls if name == "PutObject"]
-    assert len(puts) == 8  # 5 MP3s, the manifest, then the two decks
-    manifest, decks = puts[-3], puts[-2:]
+    assert len(puts) == 9  # 5 MP3s, the two decks, the generation's copy, then the manifest
+    decks, generation, manifest = puts[-4:-2], puts[-2], puts[-1]
     assert manifest["Key"] == PREFIX + MANIFEST_FILE and manifest["IfNoneMatch"] == "*"
-    assert sorted(d["Key"] for d in decks) == [PREFIX + "decks/de.json", PREFIX + "decks/en.json"]
-    assert {d["ContentType"] for d in decks} == {"application/json"}
+    assert generation["Key"].startswith(PREFIX + "generations/")
+    assert sorted(d["Key"].split("/")[2] for d in decks) == ["de", "en"]
+    assert {d["ContentType"] for d in [*decks, generation]} == {"application/json"}
     for name, params in s3_calls:
         assert "ACL" not in params, f"{name} sent an ACL"
         assert not any(k.startswith("Grant") for k in params), f"{name} sent a grant"
     assert publicly_readable(bucket, manifest["Key"])
-    for params in puts[:-3]:
+    for params in puts[:-4]:
         assert params["Key"].startswith(PREFIX + "audio/")
         assert publicly_readable(bucket, params["Key"]), params["Key"]
         assert params["ContentType"] == "audio/mpeg"
@@ -268,7 +270,7 @@ def test_directory_target_writes_manifest_atomically(tmp_path: Path) -> None:
     target = DirectoryTarget(tmp_path)
     run(ToneEngine(), target)
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
-    assert leftovers == []
+    assert leftovers == [DirectoryTarget.LOCK_FILE]  # no temporary file is left
     assert (tmp_path / MANIFEST_FILE).stat().st_mode & 0o644 == 0o644
 
 
@@ -279,10 +281,11 @@ def test_published_deck_is_what_the_skill_parses(target: Target) -> None:
 
     summary = run(ToneEngine(), target)
     assert summary.decks_published == 2
-    if isinstance(target, DirectoryTarget):
-        data = (target.root / "decks" / "en.json").read_bytes()
-    else:
-        data = target.client.get_object(Bucket=BUCKET, Key=PREFIX + "decks/en.json")["Body"].read()
+    ref = target.read_manifest().manifest.decks["en"]
+    data = target.read_file(ref.key)
+    assert data is not None and len(data) == ref.size
+    assert hashlib.sha256(data).hexdigest() == ref.sha256
+    assert ref.key == f"decks/en/{ref.sha256[:32]}.json"  # content-addressed, never rewritten
     deck = parse_deck(json.loads(data), source="published", locales=("en-US",))
     assert deck.facts == DECKS["en-US"].facts
     assert run(ToneEngine(), target).decks_published == 0  # unchanged: not uploaded again
@@ -295,5 +298,6 @@ def test_failed_run_leaves_the_published_deck_as_it_was(target: Target) -> None:
     summary = run(ToneEngine(fail_on=lambda text: text == "Three, changed."), target, changed)
     assert summary.error and summary.decks_published == 0
     assert target.read_manifest() == before
-    if isinstance(target, DirectoryTarget):
-        assert b"Two, changed." not in (target.root / "decks" / "en.json").read_bytes()
+    ref = target.read_manifest().manifest.decks["en"]
+    data = target.read_file(ref.key)
+    assert data is not None and b"Two, changed." not in data

@@ -210,6 +210,7 @@ def test_cli_publishes_to_s3_with_espeak(
         "--only",
         "pricing-01",
         "--json",
+        "--no-public-check",  # in-process moto: no HTTP server to GET from (see test_public_proof)
     ]
     assert synthesize.main(argv) == 0
     summary = json.loads(capsys.readouterr().out)

@@ -3,7 +3,17 @@ from __future__ import annotations
 import pytest
 
 from factaudio import plan as plan_module
-from factaudio.plan import Voice, entry_for, job_digest, make_jobs, merge_manifest, plan_jobs
+from factaudio.plan import (
+    Job,
+    StoredObject,
+    Voice,
+    entry_for,
+    intact,
+    job_digest,
+    make_jobs,
+    merge_manifest,
+    plan_jobs,
+)
 from factcontent.deck import Deck, Fact
 from factcontent.manifest import AudioEntry, Manifest, text_digest
 
@@ -37,13 +47,19 @@ def test_make_jobs_keys_are_content_addressed_per_locale() -> None:
     assert [j.fact_id for j in only] == ["b"]
 
 
+def stored(size: int = 100, md5: str = "0" * 32) -> StoredObject:
+    return StoredObject(size, md5, 0.0)
+
+
+def recorded(job: Job) -> AudioEntry:
+    return entry_for(job, 1.0, size=100, md5="0" * 32)
+
+
 def test_plan_keeps_resumes_and_builds() -> None:
     jobs = make_jobs({"en-US": DECK}, {"en-US": VOICE})
     a, b, c = jobs
-    manifest = Manifest(
-        {"en-US": {"a": entry_for(a, 1.0), "c": entry_for(c, 1.0)._replace(digest="old")}}
-    )
-    plan = plan_jobs(jobs, manifest, published={a.key, b.key})
+    manifest = Manifest({"en-US": {"a": recorded(a), "c": recorded(c)._replace(digest="old")}})
+    plan = plan_jobs(jobs, manifest, published={a.key: stored(), b.key: stored()})
     assert set(plan.keep) == {("en-US", "a")}
     assert [j.fact_id for j in plan.resume] == ["b"]  # uploaded, not yet in a manifest
     assert [j.fact_id for j in plan.build] == ["c"]  # stale entry, object missing
@@ -54,8 +70,30 @@ def test_plan_keeps_resumes_and_builds() -> None:
 def test_plan_rebuilds_when_object_vanished() -> None:
     jobs = make_jobs({"en-US": DECK}, {"en-US": VOICE})
     manifest = Manifest({"en-US": {j.fact_id: entry_for(j, 1.0) for j in jobs}})
-    plan = plan_jobs(jobs, manifest, published=set())
+    plan = plan_jobs(jobs, manifest, published={})
     assert len(plan.build) == 3 and not plan.keep
+
+
+@pytest.mark.parametrize(
+    ("listed", "why"),
+    [
+        (StoredObject(17, "0" * 32, 0.0), "truncated: another size"),
+        (StoredObject(100, "f" * 32, 0.0), "corrupted: another MD5"),
+    ],
+)
+def test_a_damaged_object_is_checked_again_not_kept(listed: StoredObject, why: str) -> None:
+    jobs = make_jobs({"en-US": DECK}, {"en-US": VOICE})
+    manifest = Manifest({"en-US": {j.fact_id: recorded(j) for j in jobs}})
+    plan = plan_jobs(jobs, manifest, published={j.key: listed for j in jobs})
+    assert not plan.keep and len(plan.resume) == 3, why
+
+
+def test_an_entry_without_size_is_checked_once() -> None:
+    jobs = make_jobs({"en-US": DECK}, {"en-US": VOICE})
+    manifest = Manifest({"en-US": {j.fact_id: entry_for(j, 1.0) for j in jobs}})
+    plan = plan_jobs(jobs, manifest, published={j.key: stored() for j in jobs})
+    assert len(plan.resume) == 3
+    assert intact(recorded(jobs[0]), StoredObject(100, None, 0.0))  # a listing without MD5
 
 
 def test_entry_for_records_text_hash_voice_and_digest() -> None:

@@ -48,10 +48,10 @@ def test_a_clip_that_breaks_its_batch_fails_alone(
     probe = ToneEngine()
     bad = stages.prepare(probe.synthesize("Charlie.", probe.voice("en-US"))).segment.raw_data
 
-    def fragile(items: Sequence[Prepared]) -> list[bytes]:
+    def fragile(items: Sequence[Prepared], *, scratch: str | None = None) -> list[bytes]:
         if any(item.segment.raw_data == bad for item in items):
             raise SynthesisError("ffmpeg failed (1): corrupt input")
-        return real(items)
+        return real(items, scratch=scratch)
 
     monkeypatch.setattr(stages, "encode_batch", fragile)
     outcomes = run_stages(tmp_path, ToneEngine(latency=0.05))
@@ -75,13 +75,14 @@ def test_encode_retries_clip_by_clip_after_a_batch_failure(monkeypatch: pytest.M
     bad = prepared[1].segment.raw_data
     calls: list[int] = []
 
-    def fragile(items: Sequence[Prepared]) -> list[bytes]:
+    def fragile(items: Sequence[Prepared], *, scratch: str | None = None) -> list[bytes]:
         calls.append(len(items))
         if any(item.segment.raw_data == bad for item in items):
             raise SynthesisError("corrupt input")
-        return real(items)
+        return real(items, scratch=scratch)
 
     monkeypatch.setattr(stages, "encode_batch", fragile)
-    outcomes = stages.Stages._encode([(None, p) for p in prepared])  # type: ignore[misc]
+    with stages.Stages(engine, None, workers=1, post_workers=1) as running:  # type: ignore[arg-type]
+        outcomes = running._encode([(None, p) for p in prepared])  # type: ignore[misc]
     assert calls == [4, 1, 1, 1, 1]  # the batch, then each clip alone
     assert [isinstance(o, Exception) for o in outcomes] == [False, True, False, False]

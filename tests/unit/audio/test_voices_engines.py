@@ -164,3 +164,33 @@ def test_polly_waits_for_a_lexicon_it_just_put(
     segment = engine.synthesize("Amazon ECS.", engine.voice("en-US"), lexicon)
     assert len(segment) > 500 and len(attempts) == 3 and slept == [1.0, 2.0]
     assert attempts[-1]["LexiconNames"] == lexicon.polly_names("en-US")
+
+
+@pytest.mark.parametrize(
+    ("number", "kanji"),
+    [
+        (0, "〇"),
+        (10, "十"),
+        (15, "十五"),
+        (128, "百二十八"),
+        (1000, "千"),
+        (2014, "二千十四"),
+        (10240, "一万二百四十"),
+        (100000000, "一億"),
+        (12345678, "千二百三十四万五千六百七十八"),
+    ],
+)
+def test_numbers_become_kanji_numerals(number: int, kanji: str) -> None:
+    from factaudio.readings import kanji_number
+
+    assert kanji_number(number) == kanji
+
+
+def test_japanese_numbers_are_read_in_japanese() -> None:
+    """espeak-ng reads "100" as "ichi-hyaku": numbers become kanji, then kana."""
+    from factaudio.readings import espeak_reading, japanese_numbers
+
+    assert japanese_numbers("1,000回と0.25秒、EC2とS3") == "千回と〇点二五秒、EC2とS3"
+    assert espeak_reading("メモリは10,240メガバイトまで", "ja", None) == (
+        "メモリはいちまんにひゃくしじゅうメガバイトまで"
+    )

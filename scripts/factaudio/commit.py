@@ -1,0 +1,173 @@
+"""Publishing one generation: the decks and clips it names, then the manifest, its one commit point.
+
+A reader fetches the manifest, then only what it names: content-addressed objects that are never
+rewritten. So the manifest write is the commit: conditional (S3 If-Match / If-None-Match; a
+directory's exclusive lock), and on a conflict the run reads what the other run published,
+merges its own locales and facts onto it and tries again; only when both changed the same fact
+or deck is it a genuine conflict, reported and never silently lost.
+
+Prune never deletes what the current or the previous generation references, nor anything younger
+than its grace period (longer than the skill's refresh interval plus the longest run): warm
+skill containers keep playing the previous manifest for up to CONTENT_REFRESH_SECONDS, and a
+concurrent build's new or resumed objects are young.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC
+from typing import NamedTuple
+
+from factaudio.exceptions import ManifestConflictError, PipelineError
+from factaudio.plan import merge_manifest
+from factaudio.publish import PublishedManifest, Target
+from factcontent.layout import AUDIO_DIR, DECKS_DIR, GENERATIONS_DIR, generation_key
+from factcontent.manifest import AudioEntry, DeckRef, Manifest, loads_manifest
+
+logger = logging.getLogger(__name__)
+
+COMMIT_TRIES = 5
+# Prune leaves objects younger than this alone: far longer than the skill's refresh interval
+# (300 s by default) plus the longest run.
+DEFAULT_PRUNE_GRACE_SECONDS = 24 * 3600.0
+# The skill's default refresh interval (factskill.config) plus an hour for a long run.
+MIN_PRUNE_GRACE_SECONDS = 300.0 + 3600.0
+PRUNABLE = (AUDIO_DIR + "/", DECKS_DIR + "/", GENERATIONS_DIR + "/")
+
+
+class Change(NamedTuple):
+    """What this run publishes, to merge onto whatever generation is current when it commits."""
+
+    entries: Mapping[tuple[str, str], AudioEntry]
+    scope: frozenset[tuple[str, str]]  # the (locale, fact) this run decides
+    decks: Mapping[str, DeckRef]
+    generated_at: str
+
+    def onto(self, base: Manifest) -> Manifest:
+        return merge_manifest(
+            base, self.entries, scope=self.scope, generated_at=self.generated_at, decks=self.decks
+        )
+
+
+def _conflicts(change: Change, seen: Manifest, latest: Manifest) -> list[str]:
+    """What another run changed since `seen` that this run changes too, differently."""
+    clashes = []
+    for locale, fact_id in sorted(change.scope):
+        theirs, before = latest.entry(locale, fact_id), seen.entry(locale, fact_id)
+        ours = change.entries.get((locale, fact_id))
+        if theirs not in (before, ours):
+            clashes.append(f"fact {fact_id!r} ({locale})")
+    for language, ours_deck in sorted(change.decks.items()):
+        theirs_deck = latest.decks.get(language)
+        if theirs_deck not in (seen.decks.get(language), ours_deck):
+            clashes.append(f"the {language} deck")
+    return clashes
+
+
+def commit(target: Target, change: Change, seen: PublishedManifest) -> Manifest | None:
+    """Publish `change` as the next generation after `seen`; None when it changes nothing.
+
+    Raises PipelineError on a genuine conflict (another run published the same facts or decks
+    differently while this one was building): nothing of this run is published then.
+    """
+    base = seen
+    for _ in range(COMMIT_TRIES):
+        manifest = change.onto(base.manifest)
+        unchanged = manifest.content_json() == base.manifest.content_json()
+        if unchanged and base.etag is not None:
+            return None
+        target.put_file(generation_key(manifest.generation or ""), manifest.dumps().encode())
+        try:
+            target.write_manifest(manifest, expected=base.etag)
+            return manifest
+        except ManifestConflictError:
+            latest = target.read_manifest()
+            clashes = _conflicts(change, seen.manifest, latest.manifest)
+            if clashes:
+                raise PipelineError(
+                    f"another run published {', '.join(clashes[:5])} differently while this one "
+                    "was building; nothing of this run is published: check what is live, then "
+                    "run again"
+                ) from None
+            logger.info("another run published meanwhile: merging onto its generation")
+            base = latest
+    raise PipelineError(
+        f"the manifest kept changing under {COMMIT_TRIES} tries: another run is publishing, "
+        "run again when it is done"
+    )
+
+
+def verify(target: Target, manifest: Manifest) -> None:
+    """Every object the published manifest names exists; raise naming the missing ones."""
+    listed = target.list_objects()
+    missing = sorted(manifest.keys() - listed.keys())
+    if missing:
+        raise PipelineError(
+            f"the published manifest names {len(missing)} missing objects ({', '.join(missing[:3])}"
+            f"{', ...' if len(missing) > 3 else ''}): something deleted them meanwhile; run again "
+            "to rebuild them"
+        )
+
+
+def _age(manifest: Manifest, now: float) -> float:
+    """Seconds since `manifest` was generated (0 when it does not say)."""
+    from datetime import datetime
+
+    if not manifest.generated_at:
+        return 0.0
+    try:
+        written = datetime.strptime(manifest.generated_at, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return 0.0
+    return now - written.replace(tzinfo=UTC).timestamp()
+
+
+def referenced(target: Target, manifest: Manifest, *, grace: float, now: float) -> set[str]:
+    """What prune must keep: the current generation's objects, the previous one's, and both
+    generations' copies. Without the previous copy (a lifecycle rule expired it), pruning is
+    safe only when the current generation is older than the grace period: no warm container
+    plays the previous one any more."""
+    keep = manifest.keys()
+    if manifest.generation:
+        keep.add(generation_key(manifest.generation))
+    if manifest.previous:
+        key = generation_key(manifest.previous)
+        keep.add(key)
+        data = target.read_file(key)
+        if data is None and _age(manifest, now) <= grace:
+            raise PipelineError(
+                f"the previous generation's copy {key} is missing and the current one is "
+                "recent: warm skill containers may still play it; nothing deleted"
+            )
+        if data is not None:
+            try:
+                keep |= loads_manifest(data, source=key).keys()
+            except Exception as exc:  # a damaged copy: keep everything rather than guess
+                raise PipelineError(
+                    f"cannot read the previous generation to prune safely ({exc}); nothing deleted"
+                ) from exc
+    return keep
+
+
+def prune(
+    target: Target,
+    manifest: Manifest,
+    *,
+    grace: float,
+    confirm: Callable[[list[str]], bool],
+    now: Callable[[], float] = time.time,
+) -> int:
+    """Delete objects neither generation references and older than `grace` seconds."""
+    moment = now()
+    keep = referenced(target, manifest, grace=grace, now=moment)
+    orphans = sorted(
+        key
+        for key, stored in target.list_objects().items()
+        if key.startswith(PRUNABLE) and key not in keep and moment - stored.modified > grace
+    )
+    if not orphans or not confirm(orphans):
+        return 0
+    target.delete(orphans)
+    return len(orphans)
