@@ -212,13 +212,25 @@ class S3Target:
     def list_audio(self) -> set[str]:
         return {key for key in self.list_objects() if key.startswith(AUDIO_DIR + "/")}
 
+    def _absent(self, exc: Exception, key: str) -> bool:
+        """True when a failed GET means the object does not exist. S3 answers 403, not 404, for a
+        missing key to a caller that may not list the whole bucket (the publisher policy lists
+        only the public prefix): a listing of that one key then tells."""
+        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+        if code in ("NoSuchKey", "404"):
+            return True
+        if code not in ("AccessDenied", "403"):
+            return False
+        listed = self.client.list_objects_v2(Bucket=self.bucket, Prefix=key, MaxKeys=1)
+        return not any(item["Key"] == key for item in listed.get("Contents", []))
+
     def read_file(self, key: str) -> bytes | None:
         from botocore.exceptions import ClientError
 
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            if self._absent(exc, self._key(key)):
                 return None
             raise PublishError(f"cannot read s3://{self.bucket}/{self._key(key)}: {exc}") from exc
         body: bytes = response["Body"].read()
@@ -256,7 +268,7 @@ class S3Target:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            if self._absent(exc, key):
                 return PublishedManifest(EMPTY_MANIFEST, None)
             raise PublishError(f"cannot read s3://{self.bucket}/{key}: {exc}") from exc
         body = response["Body"].read()

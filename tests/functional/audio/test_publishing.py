@@ -15,7 +15,7 @@ import pytest
 
 from factaudio import cli as synthesize
 from factaudio.pipeline import Options, Summary, build
-from factaudio.publish import DirectoryTarget, Target
+from factaudio.publish import DirectoryTarget, S3Target, Target
 from factcontent.deck import Deck
 from factcontent.manifest import Manifest
 from tests.audio_support import ToneEngine
@@ -272,3 +272,25 @@ def test_prune_without_the_previous_generation_waits_for_the_grace_period(target
     )
     assert summary.error is not None and "nothing deleted" in summary.error
     assert len(target.list_audio()) == 2
+
+
+def test_a_403_for_a_missing_manifest_is_a_first_publish(s3_client: Any, bucket: str) -> None:
+    """S3 answers 403, not 404, for a missing key to a caller that may list only public/."""
+    from botocore.exceptions import ClientError
+
+    def denied(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "denied"}}, "GetObject")
+
+    target = S3Target(s3_client, bucket, prefix=PREFIX)
+    real = s3_client.get_object
+    s3_client.get_object = denied
+    try:
+        assert target.read_manifest().etag is None  # not listed: it does not exist
+        assert target.read_file("generations/none.json") is None
+        s3_client.put_object(Bucket=bucket, Key=PREFIX + "audio-manifest.json", Body=b"{}")
+        from factaudio.exceptions import PublishError
+
+        with pytest.raises(PublishError, match="AccessDenied"):
+            target.read_manifest()  # listed, yet denied: a real permission problem
+    finally:
+        s3_client.get_object = real
