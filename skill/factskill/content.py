@@ -1,8 +1,7 @@
-"""Content I/O: load decks, prompts and the audio manifest once per container."""
+"""Content I/O: load decks, prompts and the audio manifest once; adopt published updates."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -10,10 +9,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from factcontent.deck import Deck, SystemChooser, parse_deck
-from factcontent.exceptions import DeckError, ManifestError
+from factcontent.deck import Deck, SystemChooser
+from factcontent.exceptions import ManifestError
 from factcontent.files import StrPath, load_deck, load_prompts
-from factcontent.layout import MANIFEST_FILE, deck_path
+from factcontent.layout import MANIFEST_FILE
 from factcontent.locales import LOCALE_LANGUAGE, locales_of, resolve_locale
 from factcontent.manifest import EMPTY_MANIFEST, Manifest, loads_manifest
 from factcontent.prompts import Prompts
@@ -24,9 +23,17 @@ from factskill.speech import AudioClip
 
 if TYPE_CHECKING:  # factskill.remote loads only when content is published (CONTENT_BASE_URL)
     from factcontent.deck import Chooser
-    from factskill.remote import Fetch, PublishedContent
+    from factskill.remote import Fetch, Generation, PublishedContent
 
 logger = logging.getLogger(__name__)
+
+
+class LanguageContent(Record):
+    """A language's deck and prompts; `deck_key` names a published deck (None: the bundled one)."""
+
+    deck: Deck
+    prompts: Prompts
+    deck_key: str | None = None
 
 
 class LocaleContent(Record):
@@ -49,7 +56,12 @@ def load_manifest(path: StrPath) -> Manifest:
 
 
 class ContentStore:
-    """Loads each language once, on first use, and keeps it for the life of the container."""
+    """Loads each language once, on first use; adopts published content as it changes.
+
+    With CONTENT_BASE_URL, a request checks for newer published content first (at most one
+    request at a time, outside the lock: the others answer from the content in use), then takes
+    the lock only to swap in what was fetched and parsed.
+    """
 
     def __init__(
         self,
@@ -64,10 +76,11 @@ class ContentStore:
         self._content_dir = settings.content_dir if content_dir is None else content_dir
         self.rng = rng or SystemChooser()
         self.allow_http = settings.allow_http_audio
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the content in use; never held over the network
+        self._checking = threading.Lock()  # the one request checking published content
         self._manifest: Manifest | None = None
         self._locales: dict[str, LocaleContent] = {}
-        self._languages: dict[str, tuple[Deck, Prompts]] = {}
+        self._languages: dict[str, LanguageContent] = {}
         self._published: PublishedContent | None = None
         if settings.content_base_url:
             from factskill.remote import PublishedContent, https_fetch
@@ -91,69 +104,68 @@ class ContentStore:
         """Return the content of the supported locale closest to `locale`."""
         resolved = resolve_locale(locale)
         language = LOCALE_LANGUAGE[resolved]
-        if self._published is not None and self._published.due():
-            with self._lock:
-                self._refresh(self._published, languages=(*self._languages, language))
+        if self._published is not None:
+            self._check(self._published, language)
         cached = self._locales.get(resolved)
         if cached is not None:
             return cached
         with self._lock:
-            if language not in self._languages and self._published is not None:
-                self._refresh(self._published, languages=(language,), manifest=False)
-            self._load_language(language)
-            deck, prompts = self._languages[language]
-            audio = playable_audio(
-                deck,
-                self.manifest.locales.get(resolved, {}),
-                locale=resolved,
-                base_url=self._settings.audio_base_url,
-                allow_http=self._settings.allow_http_audio,
-            )
-            content = LocaleContent(resolved, deck, prompts, audio)
-            self._locales[resolved] = content
-            return content
+            return self._locales.get(resolved) or self._build(resolved, language)
 
-    def _load_language(self, language: str) -> None:
+    def _build(self, locale: str, language: str) -> LocaleContent:
+        content = self._language(language)
+        audio = playable_audio(
+            content.deck,
+            self.manifest.locales.get(locale, {}),
+            locale=locale,
+            base_url=self._settings.audio_base_url,
+            allow_http=self._settings.allow_http_audio,
+        )
+        self._locales[locale] = LocaleContent(locale, content.deck, content.prompts, audio)
+        return self._locales[locale]
+
+    def _language(self, language: str) -> LanguageContent:
         if language not in self._languages:
-            self._languages[language] = (
-                load_deck(self._content_dir, language),
-                load_prompts(self._content_dir, language),
+            self._languages[language] = LanguageContent(
+                load_deck(self._content_dir, language), load_prompts(self._content_dir, language)
             )
+        return self._languages[language]
 
-    def _refresh(
-        self, published: PublishedContent, *, languages: tuple[str, ...], manifest: bool = True
-    ) -> None:
-        """Adopt newly published decks (and manifest); keep what is in use on any problem."""
-        changed = False
-        manifest_file = published.file(MANIFEST_FILE)
-        body = manifest_file.fetch(published.fetch) if manifest else None
-        if body is not None:
-            try:
-                self._manifest = loads_manifest(body, source=manifest_file.url)
-                changed = True
-            except ManifestError as exc:
-                manifest_file.reject(str(exc))
-        for language in dict.fromkeys(languages):
-            self._load_language(language)
-            prompts = self._languages[language][1]
-            deck_file = published.file(deck_path(language))
-            body = deck_file.fetch(published.fetch)
-            if body is None:
-                continue
-            locales = locales_of(language)
-            try:
-                data = json.loads(body)
-                deck = parse_deck(data, source=deck_file.url, locales=locales)
-                if deck.language != language:
-                    raise DeckError(f"{deck_file.url}: is a deck of {deck.language!r}")
-            except ValueError as exc:
-                deck_file.reject(f"{deck_file.url}: not valid JSON ({exc})")
-                continue
-            except DeckError as exc:
-                deck_file.reject(str(exc))
-                continue
-            self._languages[language] = (deck, prompts)
-            changed = True
-        if changed:
-            logger.info("adopted newly published content from %s", published.base_url)
+    def _check(self, published: PublishedContent, language: str) -> None:
+        """Fetch what is newer for `language`, then adopt it; keep what is in use on any problem."""
+        if not self._checking.acquire(blocking=False):
+            return  # another request is on the network: this one answers with what is in use
+        try:
+            in_use = self._languages.get(language)
+            generation = published.check(
+                language,
+                deck_key=in_use.deck_key if in_use is not None else None,
+                in_use=self._manifest,
+            )
+            if generation is not None:
+                with self._lock:
+                    self._adopt(language, generation)
+                logger.info(
+                    "adopted published content from %s: generation %s, deck of %r %s",
+                    published.base_url,
+                    generation.manifest.generation,
+                    language,
+                    generation.deck_key or "unchanged",
+                )
+        finally:
+            self._checking.release()
+
+    def _adopt(self, language: str, generation: Generation) -> None:
+        """Swap in a manifest and `language`'s deck of the same generation (under the lock)."""
+        if generation.deck is not None:
+            current = self._languages.get(language)
+            prompts = current.prompts if current else load_prompts(self._content_dir, language)
+            self._languages[language] = LanguageContent(
+                generation.deck, prompts, generation.deck_key
+            )
+        if generation.manifest is not self._manifest:
+            self._manifest = generation.manifest
             self._locales.clear()
+        else:
+            for locale in locales_of(language):
+                self._locales.pop(locale, None)
