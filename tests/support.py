@@ -24,15 +24,26 @@ def audio_urls(ssml: str) -> list[str]:
     return [el.attrib["src"] for el in ET.fromstring(ssml).iter("audio")] if ssml else []
 
 
+# Alexa's limits on a response (developer.amazon.com, "Request and Response JSON Reference").
+MAX_RESPONSE_BYTES = 120 * 1024
+MAX_SSML_CHARACTERS = 8000
+
+
 def assert_valid_response(response: object) -> None:
-    """A response Alexa accepts: an envelope, parseable SSML, an explicit end flag when it speaks."""
+    """A response Alexa accepts: an envelope within 120 KB that encodes as UTF-8, parseable SSML
+    within 8,000 characters, an explicit end flag when it speaks."""
+    import json
+
     assert isinstance(response, dict)
     assert response["version"] == "1.0"
+    encoded = json.dumps(response, ensure_ascii=False).encode("utf-8")  # no lone surrogate
+    assert len(encoded) <= MAX_RESPONSE_BYTES, f"{len(encoded)} bytes"
     body = response["response"]
     assert isinstance(body, dict)
     for part in ("outputSpeech", "reprompt"):
         ssml = ssml_of(response, part)
         if ssml:
+            assert len(ssml) <= MAX_SSML_CHARACTERS, f"{part}: {len(ssml)} SSML characters"
             root = ET.fromstring(ssml)  # raises on malformed SSML
             assert root.tag == "speak"
             assert len(list(root.iter("audio"))) <= 5

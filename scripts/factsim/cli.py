@@ -147,6 +147,11 @@ def _read(interactive: bool) -> str | None:
             print()
             return None
     line = sys.stdin.readline()
+    if not line.isascii():
+        try:
+            line.encode("utf-8")  # stdin decodes undecodable bytes as lone surrogates
+        except UnicodeEncodeError as exc:
+            raise UnicodeDecodeError("utf-8", b"", exc.start, exc.end, "standard input") from exc
     return line.rstrip("\r\n") if line else None
 
 
@@ -211,6 +216,21 @@ def _record_command(command: str) -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the simulator; every failure is one line on stderr, never a traceback."""
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        print(("\n" if sys.stdin.isatty() else "") + "chat: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except UnicodeDecodeError as exc:  # a script, a replay or stdin that is not UTF-8
+        print(
+            f"chat: the input is not UTF-8 text (byte {exc.start}: {exc.reason}): save it as UTF-8",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     handler = logging.StreamHandler()
     handler.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
@@ -232,11 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.replay is not None:
         return run_replay(args, transport, check)
     conversation = _conversation(args, args.locale or DEFAULT_LOCALE, transport, check)
-    try:
-        return chat(conversation, interactive=sys.stdin.isatty(), record=args.record)
-    except KeyboardInterrupt:
-        print()
-        return EXIT_INTERRUPTED
+    return chat(conversation, interactive=sys.stdin.isatty(), record=args.record)
 
 
 if __name__ == "__main__":

@@ -135,6 +135,8 @@ def load_dialog(path: Path) -> Dialog:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())  # noqa: S506 - safe
     except OSError as exc:
         raise DialogError(f"{path}: cannot read it ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise DialogError(f"{path}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from exc
     except yaml.YAMLError as exc:
         raise DialogError(f"{path}: not valid YAML ({exc})".replace("\n", " ")) from exc
     return parse_dialog(data, source=str(path))

@@ -19,13 +19,16 @@ StrPath = str | os.PathLike[str]
 
 def read_json(path: str, *, what: str, locales: tuple[str, ...]) -> object:
     """Return the decoded JSON of `path`; raise DeckError naming the file and its locales."""
+    where = f"{path} [{', '.join(locales)}]"
     try:
         with open(path, encoding="utf-8") as file:
             return json.load(file)
     except FileNotFoundError as exc:
-        raise DeckError(f"{path} [{', '.join(locales)}]: {what} file is missing") from exc
+        raise DeckError(f"{where}: {what} file is missing") from exc
+    except RecursionError as exc:  # nested deeper than the JSON parser goes
+        raise DeckError(f"{where}: not valid JSON (nested too deeply)") from exc
     except (OSError, ValueError) as exc:
-        raise DeckError(f"{path} [{', '.join(locales)}]: not valid JSON ({exc})") from exc
+        raise DeckError(f"{where}: not valid JSON ({exc})") from exc
 
 
 def load_deck(content_dir: StrPath, language: str) -> Deck:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping, Sequence
+from typing import TypeGuard
 
-from factcontent.exceptions import DeckError
+from factcontent.exceptions import Problems, kind, show
+from factcontent.layout import plain_language
+from factcontent.limits import MAX_LIST_SEPARATOR_SSML_CHARACTERS, MAX_PROMPT_SSML_CHARACTERS
 from factcontent.records import Record
+from factcontent.text import text_problems
 
-# Every prompt key and the placeholders its text must use, exactly.
+# Every prompt key and the placeholders its text must use, exactly: the named fields
+# Prompts.say is given for it (a plain "{topic}", nothing else; see parse_prompts).
 PROMPT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "skill_name": frozenset(),
     "screen_hint": frozenset(),
@@ -52,6 +57,8 @@ REPROMPTS = (
     "error_reprompt",
 )
 QUESTION_MARKS = ("?", "？", "か。", "か")
+# Prompts spoken between list items: punctuation alone (", ") is all they need to say.
+LIST_SEPARATORS = ("list_separator", "list_last_separator")
 
 
 def placeholders(template: str) -> frozenset[str]:
@@ -77,26 +84,99 @@ class Prompts(Record):
         return sep.join(items[:-1]) + last + items[-1]
 
 
+_FORMATTER = string.Formatter()
+
+
+def _field(name: str, spec: str, conversion: str | None) -> str:
+    return (
+        "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+    )
+
+
+def _fields_problems(template: str, expected: frozenset[str]) -> tuple[list[str], str]:
+    """Check the fields of a prompt: only plain named fields, exactly the `expected` ones.
+
+    Return the problems and the template's literal text (what it says besides its fields).
+    Prompts.say runs str.format: "{}" or "{0}" raise, "{x.y}", "{x[0]}" and "{x!r}" read what
+    they should not, and "{x:>9999}" pads to megabytes.
+    """
+    try:
+        parts = list(_FORMATTER.parse(template))
+    except ValueError as exc:
+        return [f"is not a valid template ({exc}): write a brace as {{{{ or }}}}"], template
+    problems = []
+    names = set()
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if not name or name.isdigit():
+            why = "a positional field"
+        elif conversion is not None or spec:
+            why = "a conversion or a format spec"
+        elif not name.isidentifier():
+            why = "attribute or index access"
+        else:
+            names.add(name)
+            continue
+        takes = ", ".join(f"{{{n}}}" for n in sorted(expected)) or "no fields (write {{ and }})"
+        problems.append(
+            f"uses {show(_field(name, spec or '', conversion))}, {why}: it takes {takes}"
+        )
+    if not problems and names != expected:
+        problems.append(f"uses placeholders {sorted(names)}, expected {sorted(expected)}")
+    return problems, "".join(literal for literal, *_ in parts)
+
+
+def _is_language(value: object) -> TypeGuard[str]:
+    try:
+        return isinstance(value, str) and plain_language(value) == value
+    except ValueError:
+        return False
+
+
 def parse_prompts(data: object, *, source: str, locales: Sequence[str]) -> Prompts:
-    """Check decoded prompt JSON from `source`; raise DeckError naming the file, locales and key."""
-    where = f"{source} [{', '.join(locales)}]"
+    """Check decoded prompt JSON from `source`; raise DeckError naming the file, locales and key.
+
+    Every prompt passes the checks of spoken text (text.text_problems) and uses exactly the
+    fields its key is given (PROMPT_PLACEHOLDERS); every problem is listed, one per line.
+    """
+    problems = Problems(source, tuple(locales))
     if not isinstance(data, Mapping):
-        raise DeckError(f"{where}: prompts must be a JSON object")
+        raise problems.error("prompts must be a JSON object")
     language = data.get("language")
-    if not isinstance(language, str) or not language:
-        raise DeckError(f"{where}: missing 'language'")
+    if not _is_language(language):
+        problems.add("missing 'language' (a plain language code, such as 'en')")
     texts: dict[str, str] = {}
     for key, expected in PROMPT_PLACEHOLDERS.items():
+        subject = f"prompt {key!r}"
         text = data.get(key)
         if not isinstance(text, str) or not text:
-            raise DeckError(f"{where} prompt {key!r}: missing or empty")
-        found = placeholders(text)
-        if found != expected:
-            raise DeckError(
-                f"{where} prompt {key!r}: uses placeholders {sorted(found)}, expected {sorted(expected)}"
+            problems.add(
+                "missing or empty"
+                if text is None or text == ""
+                else f"must be a string, not {kind(text)}",
+                subject,
             )
+            continue
+        found, literal = _fields_problems(text, expected)
+        separator = key in LIST_SEPARATORS
+        found += text_problems(
+            literal,
+            what="text",
+            max_ssml=MAX_LIST_SEPARATOR_SSML_CHARACTERS
+            if separator
+            else MAX_PROMPT_SSML_CHARACTERS,
+            speakable=not separator and not expected,
+            written=text,
+        )
+        for problem in found:
+            problems.add(problem, subject)
         texts[key] = text
-    unknown = set(data) - set(PROMPT_PLACEHOLDERS) - {"language"}
+    unknown = [key for key in data if key not in PROMPT_PLACEHOLDERS and key != "language"]
     if unknown:
-        raise DeckError(f"{where}: unknown prompt keys {sorted(unknown)}")
-    return Prompts(language=language, texts=texts)
+        shown = sorted(show(k) if isinstance(k, str) else kind(k) for k in unknown)
+        problems.add(
+            f"unknown prompt keys [{', '.join(shown[:10])}{', …' if len(shown) > 10 else ''}]"
+        )
+    problems.raise_any()
+    return Prompts(language=str(language), texts=texts)

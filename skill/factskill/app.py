@@ -49,15 +49,21 @@ def _skill() -> Skill:
     return Skill(handler, settings.skill_id, settings.content_dir)
 
 
-def application_ids(event: Mapping[str, Any]) -> set[object]:
-    """Return the application ids a request envelope claims (context and session)."""
-    ids: set[object] = set()
+# What a request claims when its applicationId is not a string (a list, a dict...): no skill's.
+NOT_AN_ID = "<not a string>"
+
+
+def application_ids(event: Mapping[str, Any]) -> set[str | None]:
+    """Return the application ids a request envelope claims (context and session); any that
+    is not a string (None when absent) counts as no skill's."""
+    ids: set[str | None] = set()
     for path in (("context", "System", "application"), ("session", "application")):
         node: Any = event
         for key in path:
             node = node.get(key) if isinstance(node, Mapping) else None
         if isinstance(node, Mapping):
-            ids.add(node.get("applicationId"))
+            claimed = node.get("applicationId")
+            ids.add(claimed if isinstance(claimed, str) or claimed is None else NOT_AN_ID)
     return ids
 
 
@@ -68,7 +74,7 @@ def check_skill_id(event: Any, skill_id: str | None) -> None:
     claimed = application_ids(event) if isinstance(event, Mapping) else set()
     if claimed != {skill_id}:
         raise SkillIdMismatchError(
-            f"request is not from skill {skill_id}: {sorted(map(str, claimed))}"
+            f"request is not from skill {skill_id}: {sorted(str(c)[:100] for c in claimed)}"
         )
 
 

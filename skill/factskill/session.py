@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from factcontent.limits import MAX_DECK_FACTS, MAX_ID_LENGTH
 from factcontent.records import Record
 from factskill.constants import ATTR_LAST, ATTR_SEEN, ATTR_TOPIC
 
-MAX_SEEN = 200  # a deck is far smaller; caps what a hostile request can make us carry
+# What a hostile request can make us carry: the content check holds decks to the same numbers.
+MAX_SEEN = MAX_DECK_FACTS
 
 
 def _id_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+    """A fact or topic id as the session may carry it: a short ASCII name, as the content check
+    requires (a forged lone surrogate or a long escape-heavy id never reaches a response)."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_ID_LENGTH or not value.isascii():
+        return None
+    return value
 
 
 class SessionState(Record):

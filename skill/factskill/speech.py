@@ -9,8 +9,10 @@ from factcontent.limits import (
     MAX_AUDIO_TAGS,
     MAX_REPROMPT_AUDIO_SECONDS,
     MAX_SPEECH_AUDIO_SECONDS,
+    MAX_SSML_CHARACTERS,
 )
 from factcontent.records import Record
+from factcontent.text import xml_safe
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +21,14 @@ logger = logging.getLogger(__name__)
 _ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&apos;"))
 
 
+# What ResponseBuilder.speak()/ask() wrap the body in.
+_SPEAK_TAGS = len("<speak></speak>")
+
+
 def escape(text: str) -> str:
-    """Escape plain text for SSML: &, <, > and quotes."""
+    """Escape plain text for SSML: &, <, > and quotes; characters XML forbids are dropped (the
+    second defence: content is checked before it gets here)."""
+    text = xml_safe(text)
     for char, entity in _ENTITIES:
         if char in text:
             text = text.replace(char, entity)
@@ -47,7 +55,14 @@ class SpeechBuilder:
     fallback text and logged, so a response is always valid SSML.
     """
 
-    __slots__ = ("_parts", "allow_http", "audio_seconds", "audio_tags", "max_audio_seconds")
+    __slots__ = (
+        "_length",
+        "_parts",
+        "allow_http",
+        "audio_seconds",
+        "audio_tags",
+        "max_audio_seconds",
+    )
 
     def __init__(
         self, max_audio_seconds: float = MAX_SPEECH_AUDIO_SECONDS, *, allow_http: bool = False
@@ -57,15 +72,36 @@ class SpeechBuilder:
         self.audio_tags = 0
         self.audio_seconds = 0.0
         self._parts: list[str] = []
+        self._length = _SPEAK_TAGS  # of the SSML so far, with <speak></speak>
 
     @classmethod
     def for_reprompt(cls, *, allow_http: bool = False) -> SpeechBuilder:
         return cls(MAX_REPROMPT_AUDIO_SECONDS, allow_http=allow_http)
 
+    def _append(self, ssml: str) -> bool:
+        """Add a part if the SSML stays within Alexa's 8,000 characters."""
+        length = self._length + len(ssml) + bool(self._parts)
+        if length > MAX_SSML_CHARACTERS:
+            return False
+        self._parts.append(ssml)
+        self._length = length
+        return True
+
     def text(self, text: str) -> SpeechBuilder:
-        """Append plain text, escaped."""
-        if text:
-            self._parts.append(escape(text))
+        """Append plain text, escaped; what would pass Alexa's SSML limit is cut at a word."""
+        if text and not self._append(escape(text)):
+            words = text.split()
+            room = MAX_SSML_CHARACTERS - self._length - bool(self._parts)
+            fits, misses = 0, len(words)  # the most words that fit, found by bisection
+            while misses - fits > 1:
+                middle = (fits + misses) // 2
+                if len(escape(" ".join(words[:middle]))) <= room:
+                    fits = middle
+                else:
+                    misses = middle
+            if fits:
+                self._append(escape(" ".join(words[:fits])))
+            logger.warning("speech cut to fit %d SSML characters", MAX_SSML_CHARACTERS)
         return self
 
     def audio(self, clip: AudioClip | None, fallback_text: str) -> SpeechBuilder:
@@ -75,9 +111,10 @@ class SpeechBuilder:
             if clip is not None:
                 logger.warning("speaking text instead of %s: %s", clip.url, reason)
             return self.text(fallback_text)
+        if not self._append(f'<audio src="{escape(clip.url)}"/>'):
+            return self.text(fallback_text)
         self.audio_tags += 1
         self.audio_seconds += clip.duration
-        self._parts.append(f'<audio src="{escape(clip.url)}"/>')
         return self
 
     def _refusal(self, clip: AudioClip | None) -> str:

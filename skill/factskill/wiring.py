@@ -12,8 +12,10 @@ from ask_sdk_model import RequestEnvelope
 from factskill.content import ContentStore
 from factskill.handlers import CONTENT_HANDLERS, TRAILING_HANDLERS, CatchAllExceptionHandler
 from factskill.serializer import SkillSerializer
+from factskill.session import SessionState
 
 LambdaHandler = Callable[[Any, Any], dict[str, Any]]
+EMPTY_STATE = SessionState()
 
 
 def skill_builder(store: ContentStore, *, skill_id: str | None) -> SkillBuilder:
@@ -41,6 +43,11 @@ def build_handler(store: ContentStore, *, skill_id: str | None) -> LambdaHandler
         envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
         response = serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
         assert isinstance(response, dict)
+        if "sessionAttributes" in response:
+            # Whatever a handler left there (the SDK echoes the request's own attributes):
+            # only the state this skill keeps, bounded, never a forged megabyte.
+            state = SessionState.from_attributes(response["sessionAttributes"])
+            response["sessionAttributes"] = state.to_attributes() if state != EMPTY_STATE else {}
         return response
 
     return handler

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
+from factcontent import limits
+from factcontent.deck import deck_to_json, loads_deck
 from factcontent.files import load_deck, load_prompts
-from factcontent.locales import LANGUAGES
+from factcontent.locales import LANGUAGES, locales_of
 from factcontent.prompts import QUESTION_MARKS, QUESTION_PROMPTS, REPROMPTS
+from factcontent.text import spoken_seconds, ssml_length
 from tests.conftest import ASSETS_DIR, REPO_ROOT
 
 EN_DECK = load_deck(ASSETS_DIR, "en")
@@ -38,6 +42,39 @@ def test_prompts_that_keep_the_session_open_ask_a_question(language: str) -> Non
         assert prompts.texts[key].rstrip().endswith(QUESTION_MARKS), f"{language} prompt {key!r}"
     for key in REPROMPTS:
         assert any(mark in prompts.texts[key] for mark in ("?", "？", "か")), f"{language} {key!r}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_published_deck_passes_the_check_of_a_bundled_one(language: str) -> None:
+    """The pipeline publishes deck_to_json; the skill reads it back with the same check."""
+    deck = load_deck(ASSETS_DIR, language)
+    body = json.dumps(deck_to_json(deck), ensure_ascii=False).encode("utf-8")
+    published = loads_deck(body, source=f"decks/{language}/x.json", locales=locales_of(language))
+    assert published.facts == deck.facts and published.topics == deck.topics
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_bundled_facts_are_far_from_the_audio_limit(language: str) -> None:
+    deck = load_deck(ASSETS_DIR, language)
+    longest = max(spoken_seconds(fact.text, language) for fact in deck.facts)
+    assert longest < limits.MAX_FACT_SPOKEN_SECONDS / 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_prompts_with_the_decks_topics_fit_their_share_of_a_response(language: str) -> None:
+    deck, prompts = load_deck(ASSETS_DIR, language), load_prompts(ASSETS_DIR, language)
+    names = list(deck.topics.values())
+    for name in names:
+        for key in ("topic_intro", "topic_exhausted"):
+            spoken = prompts.say(key, topic=name)
+            assert ssml_length(spoken) <= (
+                limits.MAX_PROMPT_SSML_CHARACTERS + limits.MAX_TOPIC_NAME_SSML_CHARACTERS
+            )
+    listed = prompts.join(names)
+    for key in ("topics", "topics_reprompt"):
+        assert ssml_length(prompts.say(key, topics=listed)) <= (
+            limits.MAX_PROMPT_SSML_CHARACTERS + limits.MAX_TOPIC_LIST_SSML_CHARACTERS
+        )
 
 
 @pytest.mark.parametrize(

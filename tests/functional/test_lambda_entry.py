@@ -86,8 +86,28 @@ def test_malformed_spoken_request_gets_localized_spoken_answer() -> None:
 
 # --- property-based: mutated envelopes and session attributes never make the handler raise ---
 
+
+def nested(depth: int) -> Any:
+    value: Any = "deep"
+    for level in range(depth):
+        value = [value] if level % 2 else {"a": value}
+    return value
+
+
+# Hostile shapes: lone surrogates and characters XML forbids, huge strings, deep nesting.
+hostile_text = st.text(
+    alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF), max_size=20
+)
+huge_text = st.sampled_from(["x" * 200_000, "&" * 3000 + "\ud800", "word " * 40_000])
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | hostile_text
+    | huge_text
+    | st.integers(min_value=50, max_value=300).map(nested),
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
     ),

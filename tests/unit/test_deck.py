@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 import pytest
@@ -52,6 +53,7 @@ def _bad(mutate: Any) -> dict[str, Any]:
         (_bad(lambda f: f[1].pop("topic")), "a-2", "missing field 'topic'"),
         (_bad(lambda f: f[1].update(text="   ")), "a-2", "field 'text' is empty"),
         (_bad(lambda f: f[2].update(id="a-1")), "a-1", "duplicate id"),
+        (_bad(lambda f: f[1].update(text=["x"])), "a-2", "field 'text' must be a string"),
         (_bad(lambda f: f[1].update(topic="zzz")), "a-2", "unknown topic 'zzz'"),
         (_bad(lambda f: f[1].update(text="x" * 3001)), "a-2", "3001 billed characters"),
         (_bad(lambda f: f[1].pop("id")), "#2", "missing field 'id'"),
@@ -71,8 +73,148 @@ def test_parse_deck_errors_name_file_locale_and_fact(
 
 def test_parse_deck_accepts_exactly_3000_billed_characters() -> None:
     data = deck_data()
-    data["facts"][0]["text"] = "x" * 3000
+    data["facts"][0]["text"] = "ab " * 999 + "abc"  # 3,000 characters said in about 190 s
     parse_deck(data, source="f", locales=LOCALES)
+
+
+def _text(text: str) -> dict[str, Any]:
+    return _bad(lambda f: f[1].update(text=text))
+
+
+# Each was accepted before the content checks: it reached the SSML, or broke a limit of Alexa's.
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (_text("Nul\x00byte."), "U+0000 (a control character) at character 4"),
+        (_text("Bell\x07 and \x1f."), "U+0007"),
+        (_text("Vertical\x0btab."), "U+000B"),
+        (_text("Lone \ud800 surrogate."), "U+D800 (a lone surrogate)"),
+        (_text("Low \udfff surrogate."), "U+DFFF (a lone surrogate)"),
+        (_text("Not a char \ufffe."), "U+FFFE (a noncharacter)"),
+        (_text("Not a char \uffff."), "U+FFFF (a noncharacter)"),
+        (_text("C1 \x85 control."), "U+0085 (a control character)"),
+        (_text("\u200b\u200c\u200d\ufeff"), "nothing to speak"),
+        (_text("... !!! ???"), "nothing to speak"),
+        (_text("&" * 3000), "SSML characters once escaped"),
+        (_text('"' * 2000 + "quoted"), "SSML characters once escaped"),
+        (_text("9" * 2999), "s to say (estimated)"),
+        (_text("Lambda runs code. " * 166), "s to say (estimated)"),  # 2,987 characters of prose
+    ],
+)
+def test_parse_deck_rejects_what_alexa_cannot_speak(data: dict[str, Any], message: str) -> None:
+    with pytest.raises(DeckError) as info:
+        parse_deck(data, source="assets/decks/en.json", locales=LOCALES)
+    assert str(info.value).startswith("assets/decks/en.json [en-US, en-GB] fact 'a-2': ")
+    assert message in str(info.value)
+
+
+def test_parse_deck_estimates_speech_per_language() -> None:
+    text = "料金は実行時間で決まります。" * 40  # 560 characters of Japanese: minutes of speech
+    data = deck_data(language="ja")
+    data["facts"][1]["text"] = text
+    with pytest.raises(DeckError, match="s to say"):
+        parse_deck(data, source="ja.json", locales=("ja-JP",))
+    data = deck_data()
+    data["facts"][1]["text"] = "Lambda runs code. " * 30 + "Pricing is per millisecond."
+    parse_deck(data, source="en.json", locales=LOCALES)
+
+
+def _ids(*ids: object) -> dict[str, Any]:
+    facts = [{"id": fid, "topic": "a", "text": "A fact."} for fid in ids]
+    return deck_data(topics={"a": "Topic A"}, facts=facts)
+
+
+@pytest.mark.parametrize(
+    ("data", "fact_id", "message"),
+    [
+        (_ids("a-1", "A-1"), "A-1", "duplicate id: 'a-1' but for case"),
+        (_ids("straße", "STRASSE"), "STRASSE", "duplicate id"),
+        (
+            _ids("caf\u00e9", "cafe\u0301"),
+            "cafe\u0301",
+            "duplicate id: 'café' but for case or normalization",
+        ),
+        (_ids("a-1", "a-1"), "a-1", "duplicate id"),
+        (
+            _ids("x" * 65),
+            "x" * 40 + "…",
+            "id is 65 characters; a session carries ids of at most 64",
+        ),
+        (_ids("a 1"), "a 1", "id contains U+0020"),
+        (_ids("a\u200b1"), "a\u200b1", "id contains U+200B"),
+        (_ids("a\x001"), "a\x001", "id contains U+0000"),
+        (_ids(7), "#1", "field 'id' must be a string, not a number"),
+        (_ids(["a"]), "#1", "field 'id' must be a string, not a list"),
+    ],
+)
+def test_parse_deck_checks_ids_as_the_session_carries_them(
+    data: dict[str, Any], fact_id: str, message: str
+) -> None:
+    with pytest.raises(DeckError) as info:
+        parse_deck(data, source="en.json", locales=LOCALES)
+    assert f"en.json [en-US, en-GB] fact {fact_id!r}: {message}" in str(info.value)
+
+
+def test_parse_deck_accepts_ids_of_64_characters() -> None:
+    parse_deck(_ids("x" * 64, "y" * 64), source="en.json", locales=LOCALES)
+
+
+def test_parse_deck_refuses_more_facts_than_a_session_remembers() -> None:
+    parse_deck(_ids(*(f"f-{n}" for n in range(200))), source="en.json", locales=LOCALES)
+    with pytest.raises(DeckError, match=r"en.json \[en-US, en-GB\]: has 201 facts; a session"):
+        parse_deck(_ids(*(f"f-{n}" for n in range(201))), source="en.json", locales=LOCALES)
+
+
+@pytest.mark.parametrize(
+    ("topics", "message"),
+    [
+        ({"a": "Topic A", "b": "\u200b"}, "topic 'b': name has nothing to speak"),
+        ({"a": "Topic A", "b": "B\x00"}, "topic 'b': name contains U+0000"),
+        ({"a": "Topic A", "b": "&" * 30}, "topic 'b': name is 150 SSML characters"),
+        ({"a": "Topic A", "b": "B", "B": "B"}, "topic 'B': duplicate topic id: 'b' but for case"),
+        ({"a": "Topic A", "b": "B", "t" * 65: "T"}, "id is 65 characters"),
+        ({"a": "Topic A", "b": 3}, "topic 'b': has no spoken name"),
+        ({f"t{n}": "topic " * 16 for n in range(30)}, "make a list of up to"),
+    ],
+)
+def test_parse_deck_checks_topics(topics: dict[str, Any], message: str) -> None:
+    with pytest.raises(DeckError, match=re.escape(message)):
+        parse_deck(deck_data(topics=topics), source="en.json", locales=LOCALES)
+
+
+def test_parse_deck_lists_every_problem_one_per_line() -> None:
+    data = deck_data()
+    data["facts"][0]["text"] = "\x00"
+    data["facts"][1]["topic"] = "zzz"
+    data["facts"][2]["id"] = "x" * 100
+    data["facts"].append({"id": "a-1", "topic": "a", "text": "Again."})
+    data["facts"].append("not a fact")
+    with pytest.raises(DeckError) as info:
+        parse_deck(data, source="assets/decks/en.json", locales=LOCALES)
+    lines = str(info.value).splitlines()
+    assert all(line.startswith("assets/decks/en.json [en-US, en-GB] ") for line in lines)
+    assert [line.split(": ", 1)[0].split("] ")[1] for line in lines] == [
+        "fact 'a-1'",  # U+0000
+        "fact 'a-1'",  # and so nothing to speak
+        "fact 'a-2'",
+        f"fact {'x' * 40 + '…'!r}",
+        "fact 'a-1'",  # the duplicate
+        "fact '#5'",
+    ]
+    assert info.value.problems == tuple(lines)
+
+
+def test_parse_deck_never_puts_a_huge_value_in_its_message() -> None:
+    nested: list[object] = []
+    for _ in range(100_000):
+        nested = [nested]
+    data = deck_data()
+    data["facts"][1] = {"id": "y" * 10**6, "topic": "z" * 10**6, "text": nested}
+    data["facts"].append(nested)
+    data["topics"]["x" * 10**6] = "X"
+    with pytest.raises(DeckError) as info:
+        parse_deck(data, source="en.json", locales=LOCALES)
+    assert len(str(info.value)) < 2000
 
 
 @pytest.mark.parametrize(
@@ -82,7 +224,9 @@ def test_parse_deck_accepts_exactly_3000_billed_characters() -> None:
         (deck_data(topics={}), "'topics'"),
         (deck_data(facts=[]), "'facts'"),
         (deck_data(language=""), "'language'"),
-        (deck_data(topics={"a": "A", "b": "B", "c": "C"}), "topic 'c' has no facts"),
+        (deck_data(topics={"a": "A", "b": "B", "c": "C"}), "topic 'c': has no facts"),
+        (deck_data(language="en-US"), "'language'"),
+        (deck_data(language="../x"), "'language'"),
     ],
 )
 def test_parse_deck_rejects_bad_structure(data: object, message: str) -> None:
@@ -138,3 +282,12 @@ def test_pick_fact_ignores_unknown_seen_ids(deck: Deck) -> None:
 def test_pick_fact_single_fact_topic_repeats_it(deck: Deck) -> None:
     pick = pick_fact(deck, ("b-1",), topic="b", last="b-1", rng=random.Random(0))
     assert pick.fact.id == "b-1" and pick.restarted
+
+
+def test_an_id_is_ascii_so_the_session_stays_small() -> None:
+    """200 ids of 64 emoji would be ~150 KB of escaped session attributes: over 120 KB."""
+    from factcontent.text import id_problems
+
+    assert id_problems("lambda-01", max_length=64) == []
+    (problem,) = id_problems("fakt-\u00fc", max_length=64)
+    assert "U+00FC" in problem and "ASCII" in problem

@@ -90,3 +90,20 @@ def test_speech_builder_reprompt_allows_90_seconds() -> None:
 
 def test_speech_builder_refuses_a_file_over_240_seconds() -> None:
     assert SpeechBuilder().audio(AudioClip("https://x/1.mp3", 240.5), "t").ssml() == "t"
+
+
+def test_speech_never_passes_alexas_ssml_limit() -> None:
+    from factcontent.limits import MAX_SSML_CHARACTERS
+    from factskill.speech import SpeechBuilder
+
+    speech = SpeechBuilder().text("&" * 3000).text("Another one?")
+    ssml = "<speak>" + speech.ssml() + "</speak>"
+    assert len(ssml) <= MAX_SSML_CHARACTERS
+    words = SpeechBuilder().text("word " * 3000).ssml()
+    assert 7000 < len(words) <= MAX_SSML_CHARACTERS - 15 and words.endswith("word")
+
+
+def test_escaping_drops_what_xml_forbids() -> None:
+    from factskill.speech import escape
+
+    assert escape("a\x00b\x07c\ufffed \ud800e & f") == "abcd e &amp; f"
