@@ -12,7 +12,7 @@ from factaudio.constants import POLLY_TPS
 from factaudio.pipeline import Options, build
 from factaudio.plan import entry_for, make_jobs
 from factaudio.postprocess import AudioSegment, Prepared, encode_batch, to_alexa_mp3
-from factaudio.publish import DirectoryTarget, S3Target
+from factaudio.publish import DirectoryTarget, S3Target, md5_hex
 from factcontent.deck import Deck, Fact
 from factcontent.manifest import Manifest
 from tests.audio_support import ToneEngine, tone
@@ -60,9 +60,11 @@ def noop_rerun() -> list[Result]:
             s3.put_object(
                 Bucket=BUCKET, Key="public/" + job.key, Body=b"mp3", ContentType="audio/mpeg"
             )
-        target.write_manifest(
-            Manifest({"en-US": {j.fact_id: entry_for(j, 1.0) for j in jobs}}), expected=None
-        )
+        body = b"mp3"  # what the listing will report: size and MD5 (ETag) as recorded
+        recorded = {
+            j.fact_id: entry_for(j, 1.0, size=len(body), md5=md5_hex(body)) for j in jobs
+        }
+        target.write_manifest(Manifest({"en-US": recorded}), expected=None)
         build(engine, target, decks, Options(workers=WORKERS))  # publishes the deck once
 
         calls: list[str] = []
