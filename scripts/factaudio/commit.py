@@ -44,11 +44,23 @@ class Change(NamedTuple):
     scope: frozenset[tuple[str, str]]  # the (locale, fact) this run decides
     decks: Mapping[str, DeckRef]
     generated_at: str
+    # Objects the manifest this run started from named but its listing did not find: a new
+    # generation never names them (the skill speaks those facts, or keeps its bundled deck).
+    missing: frozenset[str] = frozenset()
 
     def onto(self, base: Manifest) -> Manifest:
-        return merge_manifest(
+        merged = merge_manifest(
             base, self.entries, scope=self.scope, generated_at=self.generated_at, decks=self.decks
         )
+        if not self.missing & merged.keys():
+            return merged
+        locales = {
+            locale: {fid: e for fid, e in entries.items() if e.key not in self.missing}
+            for locale, entries in merged.locales.items()
+        }
+        decks = {lang: ref for lang, ref in merged.decks.items() if ref.key not in self.missing}
+        healed = merged._replace(locales=locales, decks=decks, generation=None)
+        return healed._replace(generation=healed.content_id())  # type: ignore[no-any-return]
 
 
 def _conflicts(change: Change, seen: Manifest, latest: Manifest) -> list[str]:

@@ -203,7 +203,13 @@ def _run(
         frozenset(scope),
         _publish_decks(target, decks, objects, summary),
         datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        frozenset(current.manifest.keys() - objects.keys()),
     )
+    if change.missing:
+        summary.warnings.append(
+            f"the published manifest names {len(change.missing)} objects that are gone "
+            "(deleted by hand, or by a lifecycle rule): the new generation leaves them out"
+        )
     manifest = commit(target, change, current)
     summary.manifest_written = manifest is not None
     published = manifest or current.manifest

@@ -11,11 +11,19 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from factcontent.layout import AUDIO_DIR, MANIFEST_FILE, PUBLIC_PREFIX
+from factcontent.layout import AUDIO_DIR, DECKS_DIR, GENERATIONS_DIR, MANIFEST_FILE, PUBLIC_PREFIX
 
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = {".mp3": "audio/mpeg", ".json": "application/json"}
+# What a generation consists of: its clips, its decks and its lineage, all content-addressed, and
+# the manifest that names them (restoring the manifest without its decks would publish a
+# generation whose decks are missing).
+KEPT = (AUDIO_DIR + "/", DECKS_DIR + "/", GENERATIONS_DIR + "/")
+
+
+def _kept(relative: str) -> bool:
+    return relative.startswith(KEPT) or relative == MANIFEST_FILE
 
 
 def _keys(s3: Any, bucket: str) -> dict[str, str]:
@@ -34,7 +42,7 @@ def restore(s3: Any, bucket: str, cache: Path) -> int:
         if not path.is_file() or path.suffix not in CONTENT_TYPES:
             continue
         relative = path.relative_to(cache).as_posix()
-        if not (relative.startswith(AUDIO_DIR + "/") or relative == MANIFEST_FILE):
+        if not _kept(relative):
             continue
         s3.put_object(
             Bucket=bucket,
@@ -51,7 +59,7 @@ def save(s3: Any, bucket: str, cache: Path) -> int:
     count = 0
     for key in _keys(s3, bucket):
         relative = key.removeprefix(PUBLIC_PREFIX)
-        if not (relative.startswith(AUDIO_DIR + "/") or relative == MANIFEST_FILE):
+        if not _kept(relative):
             continue
         target = cache / relative
         if target.exists() and relative != MANIFEST_FILE:

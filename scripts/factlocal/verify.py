@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 from urllib.parse import unquote, urlsplit
 
 import certifi
@@ -93,7 +93,10 @@ def validate_cert_url(url: str) -> None:
 
     if _UNSAFE_URL_CHARS.search(url):
         raise reject("it contains whitespace, control characters or backslashes")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)  # raises on an unbalanced [ or ] (an IPv6 literal)
+    except ValueError as exc:
+        raise reject(f"it is not a URL ({exc})") from exc
     if parts.scheme.lower() != CERT_URL_SCHEME:
         raise reject(f"scheme must be {CERT_URL_SCHEME}")
     if "@" in parts.netloc:
@@ -230,6 +233,27 @@ def verify_signature(leaf: x509.Certificate, signature_b64: str, body: bytes) ->
         raise VerificationError("bad-signature", "Signature-256 does not match the body") from exc
 
 
+def _refuse_constant(token: str) -> NoReturn:
+    raise ValueError(f"{token} is not JSON")
+
+
+def parse_envelope(body: bytes) -> dict[str, Any]:
+    """Parse the request body as a JSON object, strictly, or raise VerificationError("bad-body").
+
+    Python's json reads NaN and Infinity, which are not JSON (RFC 8259) and would be written
+    back the same way; and it raises RecursionError past about 1,000 levels of nesting.
+    """
+    try:
+        envelope = json.loads(body, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise VerificationError("bad-body", "the body is nested too deeply") from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise VerificationError("bad-body", "the body is not JSON") from exc
+    if not isinstance(envelope, dict):
+        raise VerificationError("bad-body", "the body is not a JSON object")
+    return envelope
+
+
 def _parse_timestamp(value: object) -> datetime:
     if isinstance(value, int) and not isinstance(value, bool):  # epoch milliseconds
         try:
@@ -347,12 +371,7 @@ class RequestVerifier:
         validate_cert_url(url)
         leaf = self._cache.get(url, verify=self._verify_chain)
         verify_signature(leaf, signature, body)
-        try:
-            envelope = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise VerificationError("bad-body", "the body is not JSON") from exc
-        if not isinstance(envelope, dict):
-            raise VerificationError("bad-body", "the body is not a JSON object")
+        envelope = parse_envelope(body)
         verify_timestamp(envelope, self._now(), self._tolerance)
         return envelope
 

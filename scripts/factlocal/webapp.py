@@ -1,17 +1,21 @@
 """The skill as a WSGI application: POST an Alexa request envelope, get the response envelope.
 
 Every rejection is an HTTP 400 with a short JSON reason and a log line, never a 500 or a
-traceback: a body too large or not JSON, a failed Alexa verification, another skill's ID.
+traceback: a body too large, not JSON or nested too deeply, a failed Alexa verification, another
+skill's ID. `http_error` writes the same JSON for what the server rejects before the app runs. A
+response that cannot be written as UTF-8 JSON (the skill echoed a lone surrogate) is sent with
+U+FFFD in its place; one that is not JSON at all becomes a fixed spoken apology.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from factlocal.verify import RequestVerifier, VerificationError
+from factlocal.verify import RequestVerifier, VerificationError, parse_envelope
 
 logger = logging.getLogger(__name__)
 
@@ -25,21 +29,52 @@ _STATUS = {
     400: "400 Bad Request",
     404: "404 Not Found",
     405: "405 Method Not Allowed",
-    413: "413 Payload Too Large",
+    408: "408 Request Timeout",
+    500: "500 Internal Server Error",
 }
+_JSON_TYPE = "application/json; charset=utf-8"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What Alexa says when the skill's response is not JSON (a bug): better than its own error tone.
+APOLOGY = {
+    "version": "1.0",
+    "response": {
+        "outputSpeech": {
+            "type": "PlainText",
+            "text": "Sorry, something went wrong. Please try again.",
+        },
+        "shouldEndSession": True,
+    },
+}
+
+
+def _encode(payload: object) -> bytes:
+    """UTF-8 JSON; raises ValueError, TypeError or RecursionError when `payload` is not JSON."""
+    text = json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        logger.warning("the response holds lone surrogates: each is sent as U+FFFD")
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
 def _json(
     start_response: StartResponse, code: int, payload: object, extra: Iterable[tuple[str, str]] = ()
 ) -> list[bytes]:
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    headers = [
-        ("Content-Type", "application/json; charset=utf-8"),
-        ("Content-Length", str(len(body))),
-        *extra,
-    ]
+    body = _encode(payload)
+    headers = [("Content-Type", _JSON_TYPE), ("Content-Length", str(len(body))), *extra]
     start_response(_STATUS[code], headers)
     return [body]
+
+
+def http_error(code: int, reason: str, message: str) -> bytes:
+    """A whole HTTP/1.1 response with the JSON reason, for the server to write itself; it closes
+    the connection (after a malformed request, where the next one would start is unknown)."""
+    body = _encode({"error": reason, "message": message})
+    head = (
+        f"HTTP/1.1 {_STATUS[code]}\r\nContent-Type: {_JSON_TYPE}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
 
 
 def _reject(
@@ -105,18 +140,12 @@ class SkillApp:
     def _envelope(
         self, body: bytes, headers: Mapping[str, str]
     ) -> dict[str, Any] | tuple[str, str]:
-        if self.verifier is not None:
-            try:
-                return self.verifier.verify(headers, body)
-            except VerificationError as exc:
-                return exc.reason, str(exc)
         try:
-            envelope = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            return "bad-body", "the body is not JSON"
-        if not isinstance(envelope, dict):
-            return "bad-body", "the body is not a JSON object"
-        return envelope
+            if self.verifier is not None:
+                return self.verifier.verify(headers, body)
+            return parse_envelope(body)
+        except VerificationError as exc:
+            return exc.reason, str(exc)
 
     def _answer(self, envelope: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         from factskill.app import EnvelopeError, SkillIdMismatchError
@@ -127,4 +156,8 @@ class SkillApp:
             return _reject(start_response, "wrong-skill", str(exc))
         except EnvelopeError as exc:
             return _reject(start_response, "bad-envelope", str(exc))
-        return _json(start_response, 200, response)
+        try:
+            return _json(start_response, 200, response)
+        except (ValueError, TypeError, RecursionError):
+            logger.exception("the skill's response is not JSON: answering with an apology")
+            return _json(start_response, 200, APOLOGY)

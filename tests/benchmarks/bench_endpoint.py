@@ -7,19 +7,29 @@ time per request of the unverified server (all its processes, from /proc) in the
 Comparing the two servers' whole CPU per request directly is reported too, but on a shared
 2-core VM, where wrk takes the same cores, it moves by +-30% from run to run; wrk's throughput
 and latency are reported beside it.
+
+Then the same verifying server is probed while 64 clients stall (16 stop inside their headers,
+16 inside their body, 32 send nothing): a health probe and a signed request, each on a new
+connection, against the same probes with no stalled client, rounds alternating. The gated figure
+is the health probe's latency under the stall over without.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
 import os
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -36,6 +46,13 @@ ROUNDS = 7  # each level alternates the two servers ROUNDS times; medians are re
 CPU_TARGET = 1.20
 TICKS = os.sysconf("SC_CLK_TCK")
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+STALL_ROUNDS = 7
+PROBES = 15  # per round and condition; the round's figure is their median
+STALL_TARGET = 3.0  # a stalled client that held a thread would make this 1000x (a 1 s timeout)
+_HEAD = b"POST / HTTP/1.1\r\nHost: skill\r\nContent-Type: application/json\r\n"
+STALLS = [_HEAD, _HEAD + b'Content-Length: 600\r\n\r\n{"version": '] * 16 + [
+    b""
+] * 32  # 64: in the headers, in the body, silent
 
 
 def start_server(
@@ -169,6 +186,69 @@ def write_scripts(directory: Path) -> dict[str, Path]:
     return scripts
 
 
+def timed(port: int, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> float:
+    """Seconds for one request on a new connection, until the whole answer is read."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 200, response.status
+    finally:
+        connection.close()
+    return time.perf_counter() - started
+
+
+@contextlib.contextmanager
+def stalled(port: int, on: bool) -> Iterator[None]:
+    with contextlib.ExitStack() as stack:
+        for payload in STALLS if on else []:
+            sock = stack.enter_context(socket.create_connection(("127.0.0.1", port), timeout=5))
+            sock.sendall(payload)
+        yield
+
+
+def stall_rounds(url: str) -> dict[tuple[str, bool], list[float]]:
+    """Median probe seconds per round: (probe, stalled?) -> one figure per round."""
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    event = load_event("launch")
+    figures: dict[tuple[str, bool], list[float]] = {}
+    for index in range(STALL_ROUNDS):
+        event["request"]["timestamp"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        body = json.dumps(event).encode()
+        signed = {"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(body)}
+        for on in (True, False) if index % 2 else (False, True):
+            # Each loaded round lasts well under the server's 5 s request timeout.
+            with stalled(port, on):
+                health = [timed(port, "GET", "/health", None, {}) for _ in range(PROBES)]
+                verified = [timed(port, "POST", "/", body, signed) for _ in range(PROBES)]
+            figures.setdefault(("health", on), []).append(statistics.median(health))
+            figures.setdefault(("signed", on), []).append(statistics.median(verified))
+    return figures
+
+
+def stall_results(figures: dict[tuple[str, bool], list[float]]) -> list[Result]:
+    label = f"endpoint, {len(STALLS)} stalled clients"
+    return [
+        paired_result(
+            f"{label}: health probe latency, stalled vs none",
+            figures[("health", True)],
+            figures[("health", False)],
+            "ms",
+            scale=1e3,
+            target=STALL_TARGET,
+        ),
+        paired_result(
+            f"{label}: signed request latency, stalled vs none (reported)",
+            figures[("signed", True)],
+            figures[("signed", False)],
+            "ms",
+            scale=1e3,
+        ),
+    ]
+
+
 def run() -> list[Result]:
     if shutil.which("wrk") is None:
         print("wrk is not installed (make bench installs it from Debian's packages): skipped")
@@ -196,6 +276,7 @@ def run() -> list[Result]:
                         process, url = servers[mode]
                         run = wrk(url, scripts[mode], connections, process.pid, stats[mode])
                         runs.setdefault((mode, connections), []).append(run)
+            stall_figures = stall_rounds(servers["verify"][1])  # warm: after the load
         finally:
             for process, _ in servers.values():
                 stop(process)
@@ -214,6 +295,7 @@ def run() -> list[Result]:
             target=CPU_TARGET,
         )
     )
+    results += stall_results(stall_figures)
     results.append(
         Result(
             "endpoint: verifier CPU per request, median (reported)",

@@ -61,9 +61,7 @@ def noop_rerun() -> list[Result]:
                 Bucket=BUCKET, Key="public/" + job.key, Body=b"mp3", ContentType="audio/mpeg"
             )
         body = b"mp3"  # what the listing will report: size and MD5 (ETag) as recorded
-        recorded = {
-            j.fact_id: entry_for(j, 1.0, size=len(body), md5=md5_hex(body)) for j in jobs
-        }
+        recorded = {j.fact_id: entry_for(j, 1.0, size=len(body), md5=md5_hex(body)) for j in jobs}
         target.write_manifest(Manifest({"en-US": recorded}), expected=None)
         build(engine, target, decks, Options(workers=WORKERS))  # publishes the deck once
 

@@ -154,6 +154,11 @@ def test_validate_cert_url_accepts_amazon_forms(url: str) -> None:
         "https://s3.amazonaws.com/echo.api/cert.pem\n",
         "s3.amazonaws.com/echo.api/echo-api-cert.pem",
         "",
+        # what urlsplit itself refuses (was: its ValueError escaped as an HTTP 500)
+        "https://[s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com]/echo.api/echo-api-cert.pem",
+        "https://[::1]x/echo.api/echo-api-cert.pem",
+        "https://[::1]/echo.api/echo-api-cert.pem",
     ],
 )
 def test_validate_cert_url_rejects(url: str) -> None:
@@ -302,7 +307,20 @@ def test_verify_signature_covers_the_raw_bytes(pki: AlexaPKI) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"\xff\xfe\x00", b"[1, 2]", b'"text"', b"{}", b'{"request": "x"}'],
+    [
+        b"not json",
+        b"\xff\xfe\x00",
+        b"[1, 2]",
+        b'"text"',
+        b"{}",
+        b'{"request": "x"}',
+        # not JSON (RFC 8259), though Python reads it and would write it back
+        envelope().replace(b'"version"', b'"x": NaN, "version"'),
+        envelope().replace(b'"version"', b'"x": -Infinity, "version"'),
+        b'{"a": ' * 50_000 + b"1" + b"}" * 50_000,  # was: RecursionError, an HTTP 500
+        b"[" * 50_000 + b"]" * 50_000,
+    ],
+    ids=lambda body: repr(body[:24]),
 )
 def test_verify_rejects_bad_body(verifier: RequestVerifier, body: bytes) -> None:
     assert reason_of(verifier, headers(body), body) == "bad-body"

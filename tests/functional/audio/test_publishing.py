@@ -294,3 +294,18 @@ def test_a_403_for_a_missing_manifest_is_a_first_publish(s3_client: Any, bucket:
             target.read_manifest()  # listed, yet denied: a real permission problem
     finally:
         s3_client.get_object = real
+
+
+def test_a_run_heals_a_manifest_that_names_missing_objects(target: Target) -> None:
+    """A clip or deck of another locale deleted by hand: the next run leaves it out, it does not
+    publish (or keep) a generation that points at nothing."""
+    run(target, DECKS)
+    manifest = target.read_manifest().manifest
+    gone = [manifest.decks["de"].key, manifest.locales["de-DE"]["f-1"].key]
+    target.delete(gone)
+    summary = run(target, {"en-US": DECKS["en-US"]})  # a run of another locale
+    assert summary.error is None and summary.manifest_written
+    assert any("objects that are gone" in warning for warning in summary.warnings)
+    healed = target.read_manifest().manifest
+    assert "de" not in healed.decks and "f-1" not in healed.locales["de-DE"]
+    assert_manifest_points_at_valid_objects(target)
