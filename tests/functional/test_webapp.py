@@ -13,6 +13,7 @@ from gunicorn.http import errors
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from factlocal import worker
 from factlocal.commands import serve
 from factlocal.verify import CertificateCache, RequestVerifier
 from factlocal.webapp import MAX_BODY_BYTES, SkillApp
@@ -282,7 +283,7 @@ def test_no_verify_refused_elsewhere(host: str, capsys: pytest.CaptureFixture[st
     ],
 )
 def test_parser_errors_get_a_json_reason(exc: Exception, reason: str | None) -> None:
-    assert serve.client_error_reason(exc) == reason
+    assert worker.client_error_reason(exc) == reason
 
 
 @pytest.mark.parametrize("seconds", ["0", "-1", "61", "nan"])
@@ -297,7 +298,7 @@ def test_verification_is_on_by_default() -> None:
     assert not args.no_verify and args.host == "127.0.0.1"
     assert serve.make_app(verify=True).verifier is not None
     options = serve.gunicorn_options(args)
-    assert options["worker_class"] is serve.BufferingWorker and options["bind"] == "127.0.0.1:3000"
+    assert options["worker_class"] is worker.BufferingWorker and options["bind"] == "127.0.0.1:3000"
     assert options["threads"] == 1 and options["workers"] >= 2
 
 
