@@ -18,6 +18,7 @@ PROMPT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "skill_name": frozenset(),
     "screen_hint": frozenset(),
     "welcome": frozenset(),
+    "welcome_back": frozenset(),  # a returning listener's launch, instead of "welcome"
     "topic_intro": frozenset({"topic"}),
     "another": frozenset(),
     "another_reprompt": frozenset(),

@@ -45,7 +45,12 @@ class Skill(Record):
 def _skill() -> Skill:
     settings = get_settings()
     logging.getLogger("factskill").setLevel(settings.log_level)
-    handler = build_handler(ContentStore(settings), skill_id=settings.skill_id)
+    memory = None
+    if settings.memory_table:  # memory off: nothing of it, nor of botocore, is ever imported
+        from factskill.memory import DynamoStore, Memory
+
+        memory = Memory(DynamoStore(settings.memory_table))
+    handler = build_handler(ContentStore(settings), skill_id=settings.skill_id, memory=memory)
     return Skill(handler, settings.skill_id, settings.content_dir)
 
 

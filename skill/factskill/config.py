@@ -70,6 +70,7 @@ class Settings(Record):
     content_base_url: str | None = None
     content_refresh_seconds: float = DEFAULT_CONTENT_REFRESH_SECONDS
     content_dir: str = BUNDLED_CONTENT_DIR
+    memory_table: str | None = None  # the DynamoDB table of listener memory; None: memory off
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -107,6 +108,7 @@ class Settings(Record):
             ),
             content_refresh_seconds=refresh,
             content_dir=_content_dir(env.get(constants.ENV_CONTENT_DIR, "")),
+            memory_table=env.get(constants.ENV_MEMORY_TABLE, "").strip() or None,
         )
 
 

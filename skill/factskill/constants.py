@@ -14,6 +14,7 @@ ENV_LOG_LEVEL = "LOG_LEVEL"
 ENV_CONTENT_BASE_URL = "CONTENT_BASE_URL"
 ENV_CONTENT_REFRESH_SECONDS = "CONTENT_REFRESH_SECONDS"
 ENV_CONTENT_DIR = "CONTENT_DIR"
+ENV_MEMORY_TABLE = "MEMORY_TABLE"
 
 SETTINGS_ENV_VARS = (
     ENV_SKILL_ID,
@@ -24,9 +25,14 @@ SETTINGS_ENV_VARS = (
     ENV_CONTENT_BASE_URL,
     ENV_CONTENT_REFRESH_SECONDS,
     ENV_CONTENT_DIR,
+    ENV_MEMORY_TABLE,
 )
 
 # Session attribute keys: ids only, never fact texts.
 ATTR_SEEN = "seen"
 ATTR_LAST = "last"
 ATTR_TOPIC = "topic"
+# With memory on: the version of the listener's item read this session (-1: memory unreachable
+# this session), and the listener's visits, this one included.
+ATTR_MEMORY_VERSION = "mv"
+ATTR_VISITS = "mn"

@@ -12,11 +12,14 @@ from ask_sdk_model.ui import SimpleCard
 from factcontent.deck import Fact, pick_fact
 from factskill.apl import APL_TOKEN, FACT_DOCUMENT, fact_datasources
 from factskill.content import ContentStore, LocaleContent
+from factskill.listeners import recall, remember
 from factskill.session import SessionState
 from factskill.speech import SpeechBuilder
 
 if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+    from factskill.memory import Memory
 
 
 def content_for(handler_input: HandlerInput, store: ContentStore) -> LocaleContent:
@@ -111,9 +114,13 @@ def new_fact(
     *,
     topic: str | None,
     lead: tuple[str, ...] = (),
+    memory: Memory | None = None,
 ) -> Response:
-    """Pick an unheard fact (of `topic`), remember it in the session and speak it."""
+    """Pick a fact the listener has not heard (of `topic`), in this session or, with memory on,
+    before; remember it and speak it."""
     state = session_state(handler_input)
+    if memory is not None:
+        state, _ = recall(handler_input, memory, content.deck.language, state)
     if topic not in content.deck.topics:
         topic = None
     pick = pick_fact(content.deck, state.seen, topic=topic, last=state.last, rng=store.rng)
@@ -127,7 +134,13 @@ def new_fact(
         lead = (*lead, restart)
     elif topic and topic != state.topic:
         lead = (*lead, prompts.say("topic_intro", topic=content.deck.topics[topic]))
-    save_state(handler_input, SessionState(seen=pick.seen, last=pick.fact.id, topic=topic))
+    if memory is None:
+        save_state(handler_input, SessionState(seen=pick.seen, last=pick.fact.id, topic=topic))
+    else:
+        after = state._replace(seen=pick.seen, last=pick.fact.id, topic=topic)
+        save_state(
+            handler_input, remember(handler_input, memory, content.deck.language, state, after)
+        )
     return speak_fact(handler_input, store, content, pick.fact, lead=lead)
 
 

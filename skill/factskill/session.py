@@ -7,7 +7,13 @@ from typing import Any
 
 from factcontent.limits import MAX_DECK_FACTS, MAX_ID_LENGTH
 from factcontent.records import Record
-from factskill.constants import ATTR_LAST, ATTR_SEEN, ATTR_TOPIC
+from factskill.constants import (
+    ATTR_LAST,
+    ATTR_MEMORY_VERSION,
+    ATTR_SEEN,
+    ATTR_TOPIC,
+    ATTR_VISITS,
+)
 
 # What a hostile request can make us carry: the content check holds decks to the same numbers.
 MAX_SEEN = MAX_DECK_FACTS
@@ -21,10 +27,18 @@ def _id_or_none(value: object) -> str | None:
     return value
 
 
+def _count_or_none(value: object, *, low: int) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value < 2**53:
+        return value
+    return None
+
+
 class SessionState(Record):
     seen: tuple[str, ...] = ()
     last: str | None = None
     topic: str | None = None
+    memory_version: int | None = None  # None: memory not read this session (or memory off)
+    visits: int = 0
 
     @classmethod
     def from_attributes(cls, attributes: object) -> SessionState:
@@ -37,11 +51,24 @@ class SessionState(Record):
             if isinstance(raw_seen, list)
             else ()
         )
+        version = attributes.get(ATTR_MEMORY_VERSION)
         return cls(
             seen=seen,
             last=_id_or_none(attributes.get(ATTR_LAST)),
             topic=_id_or_none(attributes.get(ATTR_TOPIC)),
+            memory_version=None if version is None else _count_or_none(version, low=-1),
+            visits=0
+            if version is None
+            else _count_or_none(attributes.get(ATTR_VISITS), low=0) or 0,
         )
 
     def to_attributes(self) -> dict[str, Any]:
-        return {ATTR_SEEN: list(self.seen), ATTR_LAST: self.last, ATTR_TOPIC: self.topic}
+        attributes: dict[str, Any] = {
+            ATTR_SEEN: list(self.seen),
+            ATTR_LAST: self.last,
+            ATTR_TOPIC: self.topic,
+        }
+        if self.memory_version is not None:
+            attributes[ATTR_MEMORY_VERSION] = self.memory_version
+            attributes[ATTR_VISITS] = self.visits
+        return attributes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope
@@ -14,15 +14,20 @@ from factskill.handlers import CONTENT_HANDLERS, TRAILING_HANDLERS, CatchAllExce
 from factskill.serializer import SkillSerializer
 from factskill.session import SessionState
 
+if TYPE_CHECKING:
+    from factskill.memory import Memory
+
 LambdaHandler = Callable[[Any, Any], dict[str, Any]]
 EMPTY_STATE = SessionState()
 
 
-def skill_builder(store: ContentStore, *, skill_id: str | None) -> SkillBuilder:
+def skill_builder(
+    store: ContentStore, *, skill_id: str | None, memory: Memory | None = None
+) -> SkillBuilder:
     """Return an SDK SkillBuilder with the handlers, in dispatch order, over `store`."""
     builder = SkillBuilder()
     for handler_class in CONTENT_HANDLERS:
-        builder.add_request_handler(handler_class(store))
+        builder.add_request_handler(handler_class(store, memory))
     for trailing in TRAILING_HANDLERS:
         builder.add_request_handler(trailing())
     builder.add_exception_handler(CatchAllExceptionHandler(store))
@@ -30,13 +35,15 @@ def skill_builder(store: ContentStore, *, skill_id: str | None) -> SkillBuilder:
     return builder
 
 
-def build_handler(store: ContentStore, *, skill_id: str | None) -> LambdaHandler:
+def build_handler(
+    store: ContentStore, *, skill_id: str | None, memory: Memory | None = None
+) -> LambdaHandler:
     """Return a Lambda handler over `store`; the SDK also checks `skill_id` when set.
 
     The same steps as SkillBuilder.lambda_handler() (deserialize, invoke, serialize), but the
     skill is built once here, not again for every request as the SDK's wrapper does.
     """
-    skill = skill_builder(store, skill_id=skill_id).create()
+    skill = skill_builder(store, skill_id=skill_id, memory=memory).create()
     serializer = SkillSerializer()
 
     def handler(event: Any, context: Any) -> dict[str, Any]:

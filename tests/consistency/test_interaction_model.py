@@ -77,6 +77,7 @@ def test_every_intent_handler_answers_an_intent_of_the_model(locale: str) -> Non
     """A handler for an intent the model lacks is dead code (or a missing model intent)."""
     reached = {type(answering_handler(name, locale)) for name in MODELS[locale].intents}
     reached |= {type(handler_for(load_event(name))) for name in ("launch", "session_ended")}
+    reached |= {type(handler_for(skill_event(t))) for t in EVENT_REQUEST_TYPES.values()}
     every = {type(handler) for handler in request_handlers()}
     assert every - reached - set(CATCH_ALL) == set()
 
@@ -200,3 +201,40 @@ def test_ask_resources_point_the_ask_cli_at_the_skill_package() -> None:
     source = resources["profiles"]["default"]["skillMetadata"]["src"]
     assert (REPO_ROOT / source).resolve() == MODEL_DIR.resolve()
     assert "skillInfrastructure" not in resources["profiles"]["default"]  # SAM deploys the code
+
+
+# The request type each skill event arrives as (Alexa skill events reference).
+EVENT_REQUEST_TYPES = {"SKILL_DISABLED": "AlexaSkillEvent.SkillDisabled"}
+
+
+def skill_event(request_type: str) -> dict[str, Any]:
+    """An envelope of skill event `request_type`: no session, a context, as Alexa sends it."""
+    event = load_event("launch")
+    del event["session"]
+    event["request"] = {
+        "type": request_type,
+        "requestId": "amzn1.echo-api.request.event-0001",
+        "timestamp": "2026-11-27T10:00:00Z",
+        "eventCreationTime": "2026-11-27T10:00:00Z",
+        "eventPublishingTime": "2026-11-27T10:00:00Z",
+        "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
+    }
+    return event
+
+
+def test_skill_json_subscribes_to_skill_disabled_on_the_skills_own_endpoint() -> None:
+    """SkillDisabled is when factskill.memory deletes a listener's data; no other event is used."""
+    events = SKILL["events"]
+    assert events["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+    # Both endpoints are the stack's SkillAliasArn, set together at deploy time (README,
+    # deploying): events sent anywhere else would not reach the code that deletes.
+    custom = SKILL["apis"]["custom"]
+    for part in ("endpoint", "regions"):
+        assert events.get(part) == custom.get(part), f"events.{part} is not apis.custom.{part}"
+
+
+@pytest.mark.parametrize("name", sorted(EVENT_REQUEST_TYPES))
+def test_every_subscribed_event_is_answered_by_its_own_handler(name: str) -> None:
+    assert {"eventName": name} in SKILL["events"]["subscriptions"]
+    handler = handler_for(skill_event(EVENT_REQUEST_TYPES[name]))
+    assert not isinstance(handler, CATCH_ALL), f"{name} reaches {type(handler).__name__}"

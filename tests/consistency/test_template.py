@@ -1,6 +1,8 @@
 """template.yaml: it lints offline, the bucket is public only where it must be, the function gets
-exactly the settings factskill.config reads and answers as its live alias, its logs expire, and
-the publisher policy allows what the pipeline does and nothing more."""
+exactly the settings factskill.config reads and answers as its live alias, its logs expire, it
+may only read, update and delete items of the memory table (keyed, expired and kept as
+factskill.memory expects), and the publisher policy allows what the pipeline does and nothing
+more."""
 
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from factskill.constants import (
     ENV_CONTENT_DIR,
     SETTINGS_ENV_VARS,
 )
+from factskill.memory import KEY_ATTRIBUTE, TTL_ATTRIBUTE
 from tests.conftest import ASSETS_DIR, REPO_ROOT
 
 TEMPLATE = REPO_ROOT / "template.yaml"
@@ -53,7 +56,7 @@ PUBLIC_OBJECTS = f"${{{BUCKET}.Arn}}/{PUBLIC_PREFIX}*"
 BASE_URL = f"https://${{{BUCKET}}}.s3.${{AWS::Region}}.amazonaws.com/{PUBLIC_PREFIX}"
 ALIAS = "live"
 ALEXA_PRINCIPAL = "alexa-appkit.amazon.com"
-# What SAM gives a function with Tracing: Active and no Policies.
+# What SAM gives a function with Tracing: Active, besides the Policies it is given.
 LOGS_AND_XRAY = [
     "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
     "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
@@ -64,6 +67,12 @@ CLOUDWATCH_RETENTION_DAYS = frozenset(
     | {2922, 3288, 3653}
 )
 MAX_LOG_RETENTION_DAYS = 365
+
+MEMORY = "MemoryTable"
+MEMORY_ARN = f"${{{MEMORY}.Arn}}"
+# Exactly what factskill.memory calls: a read per session, conditional writes, and the delete
+# when the skill is disabled.
+MEMORY_ACTIONS = frozenset({"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"})
 
 PUBLISHER = "PublisherPolicy"
 # Exactly what scripts/synthesize.py calls (HeadObject is s3:GetObject; DeleteObjects is
@@ -101,8 +110,10 @@ FORBIDDEN_S3_ACTIONS = (
 # One made-up deployment, to evaluate the policy against concrete ARNs.
 REGION = "us-east-1"
 BUCKET_ARN = "arn:aws:s3:::facts-audiobucket-0123abcd"
+TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/facts-MemoryTable-0123ABCD"
 ARN_VALUES = {
     f"{BUCKET}.Arn": BUCKET_ARN,
+    f"{MEMORY}.Arn": TABLE_ARN,
     "AWS::Partition": "aws",
     "AWS::Region": REGION,
     "AWS::AccountId": "123456789012",
@@ -213,6 +224,11 @@ def bucket(resources: Node) -> Node:
 
 
 @pytest.fixture(scope="module")
+def table(resources: Node) -> Node:
+    return resources[MEMORY]
+
+
+@pytest.fixture(scope="module")
 def statements(resources: Node) -> list[Node]:
     return resources["AudioBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
 
@@ -238,6 +254,17 @@ def deployed(template: Node) -> Node:
         errors = cfn.transform()
     assert not errors, errors
     return cfn.template
+
+
+@pytest.fixture(scope="module")
+def role_statements(deployed: Node) -> list[Node]:
+    """Every statement of the function role's inline policies, as CloudFormation gets them."""
+    role = deployed["Resources"]["SkillFunctionRole"]["Properties"]
+    return [
+        statement
+        for policy in role.get("Policies", [])
+        for statement in as_list(policy["PolicyDocument"]["Statement"])
+    ]
 
 
 @pytest.fixture
@@ -396,6 +423,7 @@ def test_function_environment_values(template: Node, function: Node) -> None:
     assert variables["AUDIO_BASE_URL"] == {"Fn::Sub": BASE_URL}
     assert variables["CONTENT_BASE_URL"] == variables["AUDIO_BASE_URL"]
     assert template["Outputs"]["AudioBaseUrl"]["Value"] == variables["AUDIO_BASE_URL"]
+    assert variables["MEMORY_TABLE"] == {"Ref": MEMORY}
 
 
 def test_parameter_defaults_and_choices_are_accepted_by_settings(template: Node) -> None:
@@ -436,9 +464,18 @@ def test_function_runs_on_python_313_arm_within_alexas_timeout(
     assert resources["SkillFunction"]["Metadata"]["BuildMethod"] == "makefile"
 
 
-def test_function_has_no_permissions_beyond_logs_and_xray(function: Node) -> None:
-    # The bucket is read over public HTTPS, never through the S3 API.
-    assert not {"Policies", "Role", "PermissionsBoundary"} & set(function)
+def test_function_has_no_permissions_beyond_logs_xray_and_memory_items(function: Node) -> None:
+    # The bucket is read over public HTTPS, never through the S3 API: DynamoDB is all it calls.
+    assert not {"Role", "PermissionsBoundary"} & set(function)
+    (policy,) = function["Policies"]
+    assert set(policy) == {"Statement"}, "an inline statement, not a SAM policy template"
+    (statement,) = policy["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert not {"NotAction", "NotResource", "Condition"} & set(statement)
+    actions = as_list(statement["Action"])
+    assert len(actions) == len(set(actions))
+    assert set(actions) == MEMORY_ACTIONS
+    assert [arn_text(r) for r in as_list(statement["Resource"])] == [MEMORY_ARN]
 
 
 def test_function_handler_resolves(function: Node) -> None:
@@ -446,13 +483,14 @@ def test_function_handler_resolves(function: Node) -> None:
     assert callable(getattr(importlib.import_module(module), name))
 
 
-def test_outputs_give_the_endpoint_the_bucket_and_the_publisher_policy(template: Node) -> None:
+def test_outputs_give_the_endpoint_the_bucket_the_table_and_the_policy(template: Node) -> None:
     outputs = template["Outputs"]
     assert {"SkillAliasArn", "SkillFunctionArn", "AudioBucketName", "AudioBaseUrl"} <= set(outputs)
     assert outputs["SkillAliasArn"]["Value"] == {"Ref": "SkillFunction.Alias"}
     assert outputs["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
     assert "SkillAliasArn" in outputs["SkillFunctionArn"]["Description"]
     assert outputs["AudioBucketName"]["Value"] == {"Ref": BUCKET}
+    assert outputs["MemoryTableName"]["Value"] == {"Ref": MEMORY}
     # Only the policy is for other stacks and roles to import.
     assert [name for name, output in outputs.items() if "Export" in output] == [
         "PublisherPolicyArn"
@@ -488,12 +526,88 @@ def test_alexa_may_invoke_only_the_alias(deployed: Node) -> None:
     assert permission["FunctionName"] == {"Ref": alias}
 
 
-def test_function_role_may_only_log_and_trace(deployed: Node) -> None:
+def test_function_role_may_only_log_trace_and_use_memory_items(
+    deployed: Node, role_statements: list[Node]
+) -> None:
     # AWSLambdaBasicExecutionRole allows logs:CreateLogStream and PutLogEvents on any log group,
     # the custom one included: no inline policy is needed for it.
     role = deployed["Resources"]["SkillFunctionRole"]["Properties"]
     assert sorted(role["ManagedPolicyArns"]) == sorted(LOGS_AND_XRAY)
-    assert not {"Policies", "PermissionsBoundary"} & set(role)
+    assert "PermissionsBoundary" not in role
+    assert len(role["Policies"]) == 1
+    for statement in role_statements:
+        assert statement["Effect"] == "Allow"
+        assert not {"NotAction", "NotResource", "Condition"} & set(statement)
+    actions = [action for s in role_statements for action in as_list(s["Action"])]
+    assert sorted(actions) == sorted(MEMORY_ACTIONS)
+    resources = {arn_text(r) for s in role_statements for r in as_list(s["Resource"])}
+    assert resources == {MEMORY_ARN}
+
+
+@pytest.mark.parametrize("action", sorted(MEMORY_ACTIONS))
+def test_function_role_allows_the_memory_calls_on_the_table(
+    role_statements: list[Node], action: str
+) -> None:
+    assert allows(role_statements, action, TABLE_ARN, {})
+
+
+@pytest.mark.parametrize(
+    ("action", "arn"),
+    [
+        # Memory never writes a whole item, lists or reads in bulk: a forged key reads one item.
+        ("dynamodb:PutItem", TABLE_ARN),
+        ("dynamodb:Query", TABLE_ARN),
+        ("dynamodb:Scan", TABLE_ARN),
+        ("dynamodb:BatchGetItem", TABLE_ARN),
+        ("dynamodb:BatchWriteItem", TABLE_ARN),
+        ("dynamodb:PartiQLSelect", TABLE_ARN),
+        ("dynamodb:DeleteTable", TABLE_ARN),
+        ("dynamodb:UpdateTimeToLive", TABLE_ARN),
+        ("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:123456789012:table/another"),
+        ("dynamodb:GetItem", f"{TABLE_ARN}/index/by-topic"),
+        ("s3:GetObject", public_object(MANIFEST_FILE)),
+        ("kms:Decrypt", "*"),
+    ],
+)
+def test_function_role_denies_the_rest(role_statements: list[Node], action: str, arn: str) -> None:
+    assert not allows(role_statements, action, arn, {})
+
+
+def test_memory_table_is_keyed_as_memory_reads_it_and_billed_on_demand(table: Node) -> None:
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    props = table["Properties"]
+    assert props["KeySchema"] == [{"AttributeName": KEY_ATTRIBUTE, "KeyType": "HASH"}]
+    assert props["AttributeDefinitions"] == [{"AttributeName": KEY_ATTRIBUTE, "AttributeType": "S"}]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert "ProvisionedThroughput" not in props
+    # Memory only gets items by key; a generated name lets a replacement and a second stack be.
+    assert not {"GlobalSecondaryIndexes", "LocalSecondaryIndexes", "TableName"} & set(props)
+
+
+def test_memory_table_expires_items_on_the_attribute_memory_writes(table: Node) -> None:
+    assert table["Properties"]["TimeToLiveSpecification"] == {
+        "AttributeName": TTL_ATTRIBUTE,
+        "Enabled": True,
+    }
+
+
+def test_memory_table_has_point_in_time_recovery(table: Node) -> None:
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {
+        "PointInTimeRecoveryEnabled": True
+    }
+
+
+def test_memory_table_is_encrypted_with_the_aws_managed_key(table: Node) -> None:
+    sse = table["Properties"]["SSESpecification"]
+    assert sse["SSEEnabled"] is True
+    # A customer managed key would need kms permissions the function role does not have.
+    assert not {"KMSMasterKeyId", "SSEType"} & set(sse)
+
+
+def test_memory_table_is_retained(table: Node) -> None:
+    # A stack delete or a replacement must not forget every listener; TTL still expires items.
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
 
 
 def test_log_retention_is_a_parameter_cloudwatch_accepts(template: Node) -> None:

@@ -11,9 +11,13 @@ from factskill.handlers.facts import (
     ListTopicsIntentHandler,
     RepeatIntentHandler,
 )
-from factskill.handlers.lifecycle import SessionEndedRequestHandler, UnusedRequestHandler
+from factskill.handlers.lifecycle import (
+    SessionEndedRequestHandler,
+    SkillDisabledHandler,
+    UnusedRequestHandler,
+)
 
-# Handlers that answer from content; they take the ContentStore.
+# Handlers that answer from content; they take the ContentStore (and memory, when on).
 CONTENT_HANDLERS = (
     LaunchRequestHandler,
     GetNewFactIntentHandler,
@@ -23,6 +27,7 @@ CONTENT_HANDLERS = (
     HelpIntentHandler,
     ExitIntentHandler,
     FallbackIntentHandler,  # any other IntentRequest: keep after every intent handler
+    SkillDisabledHandler,  # a rare event, not an IntentRequest: last, no cost to the others
 )
 # Handlers with no content; last, because UnusedRequestHandler accepts everything.
 TRAILING_HANDLERS = (SessionEndedRequestHandler, UnusedRequestHandler)

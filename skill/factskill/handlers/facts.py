@@ -7,7 +7,16 @@ from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from factskill.handlers.base import StoreHandler
-from factskill.responses import ask, content_for, new_fact, session_state, speak_fact, topic_list
+from factskill.listeners import recall
+from factskill.responses import (
+    ask,
+    content_for,
+    new_fact,
+    save_state,
+    session_state,
+    speak_fact,
+    topic_list,
+)
 from factskill.slots import read_topic
 from factskill.speech import SpeechBuilder
 
@@ -20,8 +29,18 @@ class LaunchRequestHandler(StoreHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         content = content_for(handler_input, self.store)
-        welcome = content.prompts.say("welcome")
-        return new_fact(handler_input, self.store, content, topic=None, lead=(welcome,))
+        returning = False
+        if self.memory is not None:
+            state, returning = recall(
+                handler_input, self.memory, content.deck.language, session_state(handler_input)
+            )
+            save_state(handler_input, state)  # read once: new_fact goes on from it
+            # "welcome back, here's one you haven't heard": not when every fact was heard
+            returning = returning and not set(content.deck.ids()) <= set(state.seen)
+        welcome = content.prompts.say("welcome_back" if returning else "welcome")
+        return new_fact(
+            handler_input, self.store, content, topic=None, lead=(welcome,), memory=self.memory
+        )
 
 
 class GetNewFactIntentHandler(StoreHandler):
@@ -40,7 +59,9 @@ class GetNewFactIntentHandler(StoreHandler):
             )
             reprompt = prompts.say("topics_reprompt", topics=topics)
             return ask(handler_input, speech, reprompt, store=self.store)
-        return new_fact(handler_input, self.store, content, topic=asked.topic_id)
+        return new_fact(
+            handler_input, self.store, content, topic=asked.topic_id, memory=self.memory
+        )
 
 
 # "another one", "yes", "next": another fact, in the topic the session is on.
@@ -59,7 +80,7 @@ class AnotherFactHandler(StoreHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         content = content_for(handler_input, self.store)
         topic = session_state(handler_input).topic
-        return new_fact(handler_input, self.store, content, topic=topic)
+        return new_fact(handler_input, self.store, content, topic=topic, memory=self.memory)
 
 
 class RepeatIntentHandler(StoreHandler):

@@ -9,6 +9,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from factskill.handlers.base import StoreHandler
+from factskill.listeners import identity
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,6 +28,20 @@ class SessionEndedRequestHandler(AbstractRequestHandler):
         logger.info("session ended: %s", getattr(reason, "value", reason))
         if error is not None:
             logger.warning("session ended with error: %s", error)
+        return handler_input.response_builder.response
+
+
+class SkillDisabledHandler(StoreHandler):
+    """The listener disabled the skill (a SKILL_DISABLED event): forget them at once."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        who = identity(handler_input) if self.memory is not None else None
+        if self.memory is not None and who is not None:
+            self.memory.forget(who[0])
+            logger.info("skill disabled: the listener's memory is deleted")
         return handler_input.response_builder.response
 
 
