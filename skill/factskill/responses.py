@@ -135,7 +135,10 @@ def new_fact(
     elif topic and topic != state.topic:
         lead = (*lead, prompts.say("topic_intro", topic=content.deck.topics[topic]))
     if memory is None:
-        save_state(handler_input, SessionState(seen=pick.seen, last=pick.fact.id, topic=topic))
+        after = SessionState(
+            seen=pick.seen, last=pick.fact.id, topic=topic, memory_version=None, visits=0
+        )  # every field given: Record's fast path
+        save_state(handler_input, after)
     else:
         after = state._replace(seen=pick.seen, last=pick.fact.id, topic=topic)
         save_state(

@@ -50,11 +50,12 @@ def build_handler(
         envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
         response = serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
         assert isinstance(response, dict)
-        if "sessionAttributes" in response:
+        attributes = response.get("sessionAttributes")
+        if attributes:
             # Whatever a handler left there (the SDK echoes the request's own attributes):
             # only the state this skill keeps, bounded, never a forged megabyte.
-            state = SessionState.from_attributes(response["sessionAttributes"])
-            response["sessionAttributes"] = state.to_attributes() if state != EMPTY_STATE else {}
+            state = SessionState.from_attributes(attributes)
+            response["sessionAttributes"] = {} if state == EMPTY_STATE else state.to_attributes()
         return response
 
     return handler
