@@ -258,6 +258,7 @@ class _Espeak:
         self._callback = _CALLBACK(self._collect)  # kept referenced while the library holds it
         self.lib.espeak_SetSynthCallback(self._callback)
         self.lock = threading.Lock()
+        self._languages: dict[str, str] = {}  # voice name -> the language it speaks
 
     def _collect(self, wav: Any, count: int, events: Any) -> int:
         if wav and count > 0:
@@ -269,12 +270,14 @@ class _Espeak:
             raise SynthesisError(f"espeak-ng has no voice {voice!r}: change assets/voices.json")
 
     def language(self, voice: str) -> str:
-        """The language `voice` speaks (its first language tag, e.g. "en-us")."""
+        """The language `voice` speaks (its first language tag, e.g. "en-us"), asked once."""
         with self.lock:
-            self._use(voice)
-            languages = self.lib.espeak_GetCurrentVoice().contents.languages
-        # priority byte, then a NUL-terminated tag
-        return (languages or b"\0\0")[1:].split(b"\0")[0].decode()
+            if voice not in self._languages:
+                self._use(voice)
+                languages = self.lib.espeak_GetCurrentVoice().contents.languages
+                # priority byte, then a NUL-terminated tag
+                self._languages[voice] = (languages or b"\0\0")[1:].split(b"\0")[0].decode()
+            return self._languages[voice]
 
     def phonemes(self, text: str, voice: str) -> str:
         """espeak-ng's IPA reading of `text`, clause after clause, with its language switches."""

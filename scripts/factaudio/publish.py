@@ -88,6 +88,9 @@ class DirectoryTarget:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        # A run lists the directory up to three times (plan, proof, prune): each file is read
+        # and hashed once while its size and mtime stay the same.
+        self._digests: dict[tuple[str, int, int], str] = {}
 
     def describe(self) -> str:
         return str(self.root)
@@ -101,7 +104,10 @@ class DirectoryTarget:
             if relative.startswith(".") or "/." in relative or not path.is_file():
                 continue
             stat = path.stat()
-            found[relative] = StoredObject(stat.st_size, md5_hex(path.read_bytes()), stat.st_mtime)
+            seen = (relative, stat.st_size, stat.st_mtime_ns)
+            if seen not in self._digests:
+                self._digests[seen] = md5_hex(path.read_bytes())
+            found[relative] = StoredObject(stat.st_size, self._digests[seen], stat.st_mtime)
         return found
 
     def list_audio(self) -> set[str]:

@@ -135,7 +135,8 @@ class DynamoStore:
         self._lock = threading.Lock()
 
     @staticmethod
-    def _default_client() -> Any:
+    def _default_client(**options: Any) -> Any:
+        """botocore's DynamoDB client with the memory's timeouts (`options`: region, endpoint)."""
         import botocore.session  # on first use: memory off never imports it
         from botocore.config import Config
 
@@ -144,7 +145,8 @@ class DynamoStore:
             read_timeout=READ_TIMEOUT_SECONDS,
             retries={"mode": "standard", "total_max_attempts": 2},
         )
-        return botocore.session.get_session().create_client("dynamodb", config=config)
+        session = botocore.session.get_session()
+        return session.create_client("dynamodb", config=config, **options)
 
     @property
     def client(self) -> Any:

@@ -32,12 +32,13 @@ def spoken_back(value: str, limit: int = MAX_SPOKEN_CHARACTERS) -> str:
     kept: list[str] = []
     length = 0
     for word in words:
-        if length + len(word) + bool(kept) > limit:
+        added = len(word) + (1 if kept else 0)  # the word, and the space before it
+        if length + added > limit:
             if not kept:
                 kept.append(word[:limit])
             break
         kept.append(word)
-        length += len(word) + bool(len(kept) > 1)
+        length += added
     return " ".join(kept)
 
 

@@ -189,23 +189,11 @@ def black_hole() -> Iterator[str]:
 def test_with_dynamodb_down_launch_answers_within_two_seconds(
     black_hole: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import botocore.session
-    from botocore.config import Config
-
-    from factskill import memory as memory_module
-
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(name, "testing")
 
-    def client() -> Any:
-        config = Config(
-            connect_timeout=memory_module.CONNECT_TIMEOUT_SECONDS,
-            read_timeout=memory_module.READ_TIMEOUT_SECONDS,
-            retries={"mode": "standard", "total_max_attempts": 2},
-        )
-        return botocore.session.get_session().create_client(
-            "dynamodb", region_name="us-east-1", endpoint_url=black_hole, config=config
-        )
+    def client() -> Any:  # the store's own client, pointed at the black hole
+        return DynamoStore._default_client(region_name="us-east-1", endpoint_url=black_hole)
 
     handler = build_handler(
         ContentStore(Settings(content_dir=str(ASSETS_DIR))),
