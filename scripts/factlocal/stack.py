@@ -1,7 +1,10 @@
-"""The local stack, all on loopback: an S3-compatible server (moto, over HTTPS with a throw-away
-CA) holding the audio bucket as template.yaml declares it, audio built into it with espeak-ng by
-factaudio (scripts/synthesize.py), and the skill's endpoint (factlocal.commands.serve) reading
-from it.
+"""The local stack, all on loopback: a moto server (over HTTPS with a throw-away CA) holding the
+audio bucket and the listener memory table as template.yaml declares them, audio built into the
+bucket with espeak-ng by factaudio (scripts/synthesize.py), and the skill's endpoint
+(factlocal.commands.serve) reading from the bucket and remembering listeners in the table.
+
+The table lives in the server's memory: listeners are remembered while the stack runs, and
+forgotten when it stops (nothing of a listener is written to disk).
 """
 
 from __future__ import annotations
@@ -21,18 +24,19 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from factcontent.layout import PUBLIC_PREFIX
 from factlocal import audiocache
 from factlocal.exceptions import StackError
 from factlocal.project import Project
-from factlocal.template import apply_bucket_settings
+from factlocal.template import apply_bucket_settings, create_memory_table
 from factlocal.tls import LocalTls, make_local_tls
 
 logger = logging.getLogger(__name__)
 
 BUCKET = "serverless-facts-local"
+MEMORY_TABLE = "serverless-facts-local-memory"
 REGION = "us-east-1"
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -43,8 +47,9 @@ FAKE_CREDENTIALS = {
 
 @dataclass(frozen=True)
 class Stack:
-    s3_url: str
+    s3_url: str  # the moto server's: S3 and DynamoDB
     bucket: str
+    memory_table: str
     endpoint: str  # the skill's HTTP endpoint
     ca: Path  # the local CA behind the S3 server's certificate (a copy in the project state)
     env: dict[str, str]  # what a process needs to use the stack
@@ -77,7 +82,11 @@ def wait_for(url: str, *, timeout: float, process: subprocess.Popen[bytes] | Non
 
 @contextlib.contextmanager
 def s3_server(port: int, tls: LocalTls) -> Iterator[str]:
-    """moto's S3-compatible server on loopback, over HTTPS, in a thread of this process."""
+    """moto's server on loopback, over HTTPS, in a thread of this process.
+
+    One server answers every service: moto dispatches each request by the service its
+    signature names (S3 for the audio, DynamoDB for the memory).
+    """
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -107,11 +116,11 @@ def s3_server(port: int, tls: LocalTls) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def s3_client(url: str, ca: Path) -> Any:
+def aws_client(service: Literal["s3", "dynamodb"], url: str, ca: Path) -> Any:
     import boto3
 
     return boto3.client(
-        "s3",
+        service,
         endpoint_url=url,
         verify=str(ca),
         region_name=REGION,
@@ -154,9 +163,15 @@ def build_audio(project: Project, s3_url: str, locales: Sequence[str], env: dict
 
 
 def endpoint_environment(
-    env: dict[str, str], public_url: str, *, verify: bool, audio_url: str | None
+    env: dict[str, str],
+    public_url: str,
+    *,
+    verify: bool,
+    audio_url: str | None,
+    memory: tuple[str, str] | None = None,
 ) -> dict[str, str]:
-    """The endpoint's settings: content from the local bucket; audio from it only for make chat.
+    """The endpoint's settings: content from the local bucket; audio from it only for make chat;
+    listener memory in `memory` (the table, and the URL of the server holding it).
 
     With `verify` (a real device), the loopback bucket's URLs would fail on the device: the
     audio comes from `audio_url`, or is left out (relative keys are then never played, and
@@ -164,6 +179,10 @@ def endpoint_environment(
     """
     env = {**env, "CONTENT_BASE_URL": public_url}
     env.pop("AUDIO_BASE_URL", None)
+    env.pop("MEMORY_TABLE", None)
+    if memory is not None:
+        # botocore's service-specific endpoint setting: the skill's code is the deployed code.
+        env["MEMORY_TABLE"], env["AWS_ENDPOINT_URL_DYNAMODB"] = memory
     if not verify:
         env["AUDIO_BASE_URL"] = public_url
     elif audio_url:
@@ -180,6 +199,7 @@ def skill_endpoint(
     *,
     verify: bool,
     audio_url: str | None = None,
+    memory: tuple[str, str] | None = None,
     log: Path,
     host: str = "127.0.0.1",
 ) -> Iterator[str]:
@@ -187,7 +207,7 @@ def skill_endpoint(
 
     Its log goes to `log`, not to the terminal a transcript is printed in.
     """
-    env = endpoint_environment(env, public_url, verify=verify, audio_url=audio_url)
+    env = endpoint_environment(env, public_url, verify=verify, audio_url=audio_url, memory=memory)
     command = [
         sys.executable,
         "-m",
@@ -241,8 +261,10 @@ def local_stack(
         tls = make_local_tls(Path(tmp))
         env = stack_environment(tls)
         with s3_server(free_port(), tls) as s3_url:
-            s3 = s3_client(s3_url, tls.ca)
+            s3 = aws_client("s3", s3_url, tls.ca)
             apply_bucket_settings(s3, BUCKET, region=REGION, path=project.template)
+            dynamodb = aws_client("dynamodb", s3_url, tls.ca)
+            create_memory_table(dynamodb, MEMORY_TABLE, path=project.template)
             cache = project.state / "audio"
             restored = audiocache.restore(s3, BUCKET, cache) if cache.is_dir() else 0
             logger.info("%s", build_audio(project, s3_url, locales, env))
@@ -254,6 +276,13 @@ def local_stack(
             log = project.state / "endpoint.log"
             port = port or free_port()
             with skill_endpoint(
-                project, port, public_url, env, verify=verify, audio_url=audio_url, log=log
+                project,
+                port,
+                public_url,
+                env,
+                verify=verify,
+                audio_url=audio_url,
+                memory=(MEMORY_TABLE, s3_url),
+                log=log,
             ) as endpoint:
-                yield Stack(s3_url, BUCKET, endpoint, ca, env, log, restored)
+                yield Stack(s3_url, BUCKET, MEMORY_TABLE, endpoint, ca, env, log, restored)

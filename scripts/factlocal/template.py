@@ -1,4 +1,4 @@
-"""The audio bucket as template.yaml declares it, for a local S3-compatible server."""
+"""The audio bucket and the memory table as template.yaml declares them, for a local moto server."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 TEMPLATE = Path("template.yaml")
 BUCKET_RESOURCE = "AudioBucket"
 POLICY_RESOURCE = "AudioBucketPolicy"
+MEMORY_RESOURCE = "MemoryTable"
 
 
 def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
@@ -91,4 +92,32 @@ def apply_bucket_settings(
         Bucket=bucket, PublicAccessBlockConfiguration=settings["public_access_block"]
     )
     s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(local_policy(settings["policy"])))
+    return settings
+
+
+def memory_table_settings(path: Path = TEMPLATE) -> dict[str, Any]:
+    """Return the memory table's key, attributes, billing mode and TTL from the template."""
+    properties = load_template(path)["Resources"][MEMORY_RESOURCE]["Properties"]
+    return {
+        "key_schema": properties["KeySchema"],
+        "attributes": properties["AttributeDefinitions"],
+        "billing": properties["BillingMode"],
+        "ttl": properties["TimeToLiveSpecification"],
+    }
+
+
+def create_memory_table(dynamodb: Any, table: str, *, path: Path = TEMPLATE) -> dict[str, Any]:
+    """Create `table` (a DynamoDB client's) with the key, billing and TTL the template declares.
+
+    What the local server cannot show (point-in-time recovery, encryption, the function's three
+    actions) is checked on the template itself (tests/consistency/test_template.py).
+    """
+    settings = memory_table_settings(path)
+    dynamodb.create_table(
+        TableName=table,
+        KeySchema=settings["key_schema"],
+        AttributeDefinitions=settings["attributes"],
+        BillingMode=settings["billing"],
+    )
+    dynamodb.update_time_to_live(TableName=table, TimeToLiveSpecification=settings["ttl"])
     return settings

@@ -4,6 +4,7 @@ python scripts/chat.py                                   # the skill in this pro
 python scripts/chat.py --url http://127.0.0.1:3000/      # scripts/serve.py --no-verify
 python scripts/chat.py --script tests/dialogs/en_us_tour.yaml   # exit 1 on the first mismatch
 python scripts/chat.py --replay session.json             # an ASK CLI replay file (ask dialog)
+python scripts/chat.py --url http://127.0.0.1:3000/ --listener sam   # the same listener each run
 
 Interactive commands, as in `ask dialog`: `.record FILE` saves the session's utterances as a
 replay file when you leave, `.quit` leaves. Outside a terminal, the exit status is 1 when any
@@ -19,11 +20,12 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from factcontent.locales import DEFAULT_LOCALE, LOCALE_LANGUAGE
 from factsim.audiocheck import AudioCheck, trusting
+from factsim.envelopes import listener_id
 from factsim.exceptions import DialogError, SimulatorError, TransportError
 from factsim.facts import fact_topics
 from factsim.model import MODELS_DIR
@@ -61,6 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=LOCAL_STACK_CA if LOCAL_STACK_CA.is_file() else None,
         help=f"also trust this CA for audio URLs (default: the local stack's, {LOCAL_STACK_CA})",
     )
+    parser.add_argument(
+        "--listener",
+        metavar="NAME",
+        type=_listener(),
+        help="talk as this listener in every run (a skill with memory, such as make serve's, "
+        "then welcomes them back); default: a new listener each run",
+    )
+    parser.add_argument(
+        "--person",
+        metavar="NAME",
+        type=_listener("person"),
+        help="also a recognized voice profile of that account (Alexa's personId)",
+    )
     parser.add_argument("--no-screen", action="store_true", help="a device without APL")
     parser.add_argument(
         "--no-audio-check", action="store_true", help="do not fetch and check <audio> files"
@@ -82,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _listener(kind: str = "account") -> Callable[[str], str]:
+    """An argparse type: a listener's name to the id Alexa would send for it."""
+
+    def parse(name: str) -> str:
+        try:
+            return listener_id(name, kind=kind)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from exc
+
+    return parse
+
+
 def _usage_error(message: str) -> int:
     print(f"chat: error: {message}", file=sys.stderr)
     return 2
@@ -97,6 +124,8 @@ def _conversation(
         screen=not args.no_screen,
         check_audio=check,
         resolver=Resolver.for_locale(locale, models_dir=args.models),
+        user_id=args.listener,
+        person_id=args.person,
     )
 
 
@@ -109,6 +138,11 @@ def run_script(args: argparse.Namespace, transport: Transport, check: AudioCheck
         return _usage_error(str(exc))
     if args.locale and dialog.locale_given and args.locale != dialog.locale:
         return _usage_error(f"{dialog.source} is for {dialog.locale}, not --locale {args.locale}")
+    if dialog.memory and not args.url:
+        return _usage_error(
+            f"{dialog.source} needs the skill's listener memory, which the skill in this process "
+            "has not: run it against the local stack (make serve, then --url URL)"
+        )
     locale = dialog.locale if dialog.locale_given else args.locale or dialog.locale
     try:
         failure = run_dialog(

@@ -1,6 +1,8 @@
 """Dialog files (tests/dialogs/*.yaml): what the user says and what each reply must contain.
 
 locale: en-US            # optional, default en-US
+memory: true             # optional: the dialog needs the skill's listener memory (two sessions
+                         #   of one listener: the local stack, or a skill built with memory)
 turns:
   - user: open serverless facts
     expect: Welcome to Serverless Facts   # a regex searched in the rendered reply
@@ -30,7 +32,7 @@ TURN_KEYS = frozenset({"user", "expect", "audio", "ended", "intent", "topic", "f
 FACT_KINDS = ("new", "same")
 # The skill keeps the id of the fact it told last in this session attribute (fact ids only).
 LAST_FACT_ATTRIBUTE = "last"
-DIALOG_KEYS = frozenset({"locale", "turns"})
+DIALOG_KEYS = frozenset({"locale", "memory", "turns"})
 SHOWN_REPLY_CHARS = 300
 BOOL_TAG = "tag:yaml.org,2002:bool"
 YAML12_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -53,6 +55,7 @@ class Dialog:
     turns: tuple[DialogTurn, ...]
     locale: str = DEFAULT_LOCALE
     locale_given: bool = False
+    memory: bool = False
 
 
 def _flag(raw: Mapping[str, object], key: str, where: str) -> bool | None:
@@ -109,7 +112,8 @@ def parse_dialog(data: object, *, source: str) -> Dialog:
     turns = tuple(_turn(raw, f"{source}: turn {n}") for n, raw in enumerate(data["turns"], 1))
     if not turns:
         raise DialogError(f"{source}: 'turns' is empty")
-    return Dialog(source, turns, str(locale), "locale" in data)
+    memory = _flag(data, "memory", source) or False
+    return Dialog(source, turns, str(locale), "locale" in data, memory)
 
 
 def _loader() -> type[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -28,17 +29,38 @@ def new_id(kind: str) -> str:
     return f"amzn1.echo-api.{kind}.{uuid.uuid4()}"
 
 
+# What may follow "amzn1.ask.account." in a listener's id the simulator makes from a name.
+_LISTENER_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def listener_id(name: str | None = None, *, kind: str = "account") -> str:
+    """Return a listener's id as Alexa spells it (amzn1.ask.account.<id>, amzn1.ask.person.<id>).
+
+    The same `name` gives the same listener in every run (so a skill with memory recognizes
+    them); None gives a new listener, never seen before.
+    """
+    if name is None:
+        return f"amzn1.ask.{kind}.SIM{uuid.uuid4().hex.upper()}"
+    if not _LISTENER_NAME.fullmatch(name):
+        raise ValueError(f"a listener's name is 1 to 64 letters, digits, '-' or '_', not {name!r}")
+    return f"amzn1.ask.{kind}.{name}"
+
+
 @dataclass(frozen=True, slots=True)
 class Device:
-    """Who is talking to the skill, on what: fixed for a whole conversation."""
+    """Who is talking to the skill, on what: fixed for a whole conversation.
+
+    `person_id` is the recognized voice profile Alexa adds when it knows who speaks.
+    """
 
     application_id: str
     user_id: str = "amzn1.ask.account.SIMULATOR"
     device_id: str = "amzn1.ask.device.SIMULATOR"
     screen: bool = True
+    person_id: str | None = None
 
     def system(self) -> dict[str, Any]:
-        return {
+        system: dict[str, Any] = {
             "application": {"applicationId": self.application_id},
             "user": {"userId": self.user_id},
             "device": {
@@ -47,6 +69,9 @@ class Device:
             },
             "apiEndpoint": API_ENDPOINT,
         }
+        if self.person_id is not None:
+            system["person"] = {"personId": self.person_id}
+        return system
 
 
 def launch_request() -> dict[str, Any]:

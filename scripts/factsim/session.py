@@ -15,6 +15,7 @@ from factsim.envelopes import (
     envelope,
     intent_request,
     launch_request,
+    listener_id,
     new_id,
     session_ended_request,
     utc_now,
@@ -59,7 +60,12 @@ class Turn:
 
 
 class Conversation:
-    """Talk to the skill in `locale` through `transport`, the way one Alexa device would."""
+    """Talk to the skill in `locale` through `transport`, the way one Alexa device would.
+
+    One listener for the whole conversation, across its sessions: `user_id` (a new listener's
+    when None; factsim.envelopes.listener_id makes one that lasts across runs) and, when given,
+    the voice profile `person_id`.
+    """
 
     def __init__(
         self,
@@ -71,10 +77,14 @@ class Conversation:
         check_audio: AudioCheck | None = None,
         resolver: Resolver | None = None,
         clock: Clock = utc_now,
+        user_id: str | None = None,
+        person_id: str | None = None,
     ) -> None:
         self.locale = locale
         self.transport = transport
-        self.device = Device(application_id, screen=screen)
+        self.device = Device(
+            application_id, user_id=user_id or listener_id(), screen=screen, person_id=person_id
+        )
         self.resolver = resolver or Resolver.for_locale(locale)
         self.clock = clock
         # Each URL is fetched once per conversation: facts repeat, the files do not change.

@@ -6,7 +6,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -33,13 +33,18 @@ def _as_response(data: object, *, source: str) -> dict[str, Any]:
 
 
 class InProcess:
-    """Call factskill.app.handler directly, with the envelope and response through JSON."""
+    """Call factskill.app.handler (or `handler`, a skill built by the caller) directly, with the
+    envelope and response through JSON."""
+
+    def __init__(self, handler: Callable[[Any, Any], dict[str, Any]] | None = None) -> None:
+        self.handler = handler
 
     def send(self, event: Mapping[str, Any]) -> dict[str, Any]:
         from factskill import app
 
+        handler = self.handler or app.handler
         try:
-            response = app.handler(json.loads(json.dumps(event)), None)
+            response = handler(json.loads(json.dumps(event)), None)
         except app.SkillIdMismatchError as exc:
             raise TransportError(
                 f"the skill refused the request ({exc}): pass --application-id with its SKILL_ID"

@@ -17,6 +17,7 @@ request goes on without memory (logged once), within MEMORY_TIMEOUT_SECONDS or s
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -59,6 +60,7 @@ class Kept(Record):
     last_visit: int
 
 
+@functools.lru_cache(maxsize=16)  # a request asks twice; a container serves one at a time
 def account_key(user_id: str) -> str:
     """The item key of an Alexa account: a digest, so the table never holds the id itself."""
     import hashlib
@@ -66,6 +68,7 @@ def account_key(user_id: str) -> str:
     return hashlib.sha256(user_id.encode("utf-8", "replace")).hexdigest()
 
 
+@functools.lru_cache(maxsize=16)
 def listener_key(person_id: str | None) -> str:
     """The attribute infix of one listener of the account: its voice profile's digest, or "-"."""
     if not person_id:

@@ -115,10 +115,12 @@ def new_fact(
     topic: str | None,
     lead: tuple[str, ...] = (),
     memory: Memory | None = None,
+    state: SessionState | None = None,
 ) -> Response:
     """Pick a fact the listener has not heard (of `topic`), in this session or, with memory on,
-    before; remember it and speak it."""
-    state = session_state(handler_input)
+    before; remember it and speak it. `state`: the session's, when the caller has read it."""
+    if state is None:
+        state = session_state(handler_input)
     if memory is not None:
         state, _ = recall(handler_input, memory, content.deck.language, state)
     if topic not in content.deck.topics:

@@ -27,9 +27,11 @@ COLD_ROUNDS = 11
 RUNS_PER_ROUND = 5
 # What the Lambda Python runtime's bootstrap has imported before it imports a handler module.
 LAMBDA_BOOTSTRAP = "import decimal, json, logging, os, sys, time, traceback, warnings"
+# The function's code first, the runtime's own packages (boto3, botocore) after it, as in Lambda.
 COLD_SNIPPET = (
     "import sys\n"
-    "sys.path.insert(0, {root!r})\n" + LAMBDA_BOOTSTRAP + "\n"
+    "sys.path.insert(0, {root!r})\n"
+    "sys.path.extend({runtime!r})\n" + LAMBDA_BOOTSTRAP + "\n"
     "import importlib\n"
     "event = json.load(open({event!r}))\n"
     "module = importlib.import_module({module!r})\n"
@@ -71,9 +73,19 @@ def build_artifact(out: Path, python: str) -> Path:
     return root
 
 
-def cold_cpu(python: str, root: Path, module: str, env: dict[str, str]) -> float:
-    """CPU seconds of one fresh interpreter: start, import `module`, answer a LaunchRequest."""
-    code = COLD_SNIPPET.format(root=str(root), event=str(EVENTS_DIR / "launch.json"), module=module)
+def cold_cpu(
+    python: str, root: Path, module: str, env: dict[str, str], runtime: Path | None = None
+) -> float:
+    """CPU seconds of one fresh interpreter: start, import `module`, answer a LaunchRequest.
+
+    `runtime` holds what the Lambda runtime adds to the path after the function's code.
+    """
+    code = COLD_SNIPPET.format(
+        root=str(root),
+        runtime=[str(runtime)] if runtime else [],
+        event=str(EVENTS_DIR / "launch.json"),
+        module=module,
+    )
     process = subprocess.Popen([python, "-I", "-c", code], env=env, cwd=root)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)

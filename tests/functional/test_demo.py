@@ -40,6 +40,10 @@ def test_demo_talks_over_http_plays_valid_audio_and_stops(
     assert demo.main([]) == 0
     out = capsys.readouterr().out
     assert "=== en-US" in out and "=== de-DE" in out
+    # one listener, two sessions, remembered in the local stack's DynamoDB
+    assert "=== en-US: en_us_memory.yaml" in out
+    assert "alexa> Welcome back to Serverless Facts. Here's a fact you haven't heard yet." in out
+    assert re.search(r"listener memory: DynamoDB table \S+ at https://127\.0\.0\.1:\d+", out)
     played = re.search(r"(\d+) audio URLs played, (\d+) valid Alexa MP3s", out)
     assert played and int(played.group(1)) >= 2 and played.group(1) == played.group(2)
     assert re.search(
@@ -123,17 +127,29 @@ def stop_stack(process: subprocess.Popen[str], port: int) -> None:
     assert not is_listening(port)
 
 
-def test_make_serve_keeps_the_stack_up_until_ctrl_c_and_reuses_its_audio() -> None:
-    port = free_port()
-    process, first = start_stack(port)
+def launch_over_http(port: int) -> str:
+    """Open the skill as one listener, in a new session; return the speech's SSML."""
+    event = load_event("launch", locale="fr-FR")
+    for holder in (event["session"]["user"], event["context"]["System"]["user"]):
+        holder["userId"] = "amzn1.ask.account.SERVE-TEST"
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/",
-        data=json.dumps(load_event("launch", locale="fr-FR")).encode(),
+        data=json.dumps(event).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
-        ssml = json.loads(answer.read())["response"]["outputSpeech"]["ssml"]
+        ssml: str = json.loads(answer.read())["response"]["outputSpeech"]["ssml"]
+    return ssml
+
+
+def test_make_serve_keeps_the_stack_up_until_ctrl_c_and_reuses_its_audio() -> None:
+    port = free_port()
+    process, first = start_stack(port)
+    ssml = launch_over_http(port)
     assert '<audio src="https://127.0.0.1:' in ssml and "/public/audio/fr-FR/" in ssml
+    assert ssml.startswith("<speak>Bienvenue dans Infos Serverless.")
+    assert launch_over_http(port).startswith("<speak>Bon retour dans Infos Serverless.")
+    assert any(line.startswith("listener memory: DynamoDB table") for line in first)
     stop_stack(process, port)
     assert not [line for line in first if SERVER_LOG_LINES.search(line)], first
     log = next(line.split(": ", 1)[1].strip() for line in first if line.startswith("endpoint log:"))

@@ -31,6 +31,7 @@ DIALOGS = sorted(DIALOGS_DIR.glob("*.yaml"))
 TOUR = DIALOGS_DIR / "en_us_tour.yaml"
 REQUIRED = {
     "en_us_tour",
+    "en_us_memory",
     "one_shot",
     "unknown_topic",
     "de_de",
@@ -57,11 +58,71 @@ def test_the_required_dialogs_exist() -> None:
     assert {p.stem for p in DIALOGS} >= REQUIRED
 
 
+MEMORY_DIALOG = DIALOGS_DIR / "en_us_memory.yaml"
+
+
+@pytest.fixture
+def remembering(mocked_aws: None) -> InProcess:
+    """The skill in this process with its listener memory in moto's DynamoDB, in a table made
+    as the local stack makes it (from template.yaml)."""
+    import boto3
+
+    from factlocal.template import create_memory_table
+    from factskill.config import Settings
+    from factskill.content import ContentStore
+    from factskill.memory import DynamoStore, Memory
+    from factskill.wiring import build_handler
+
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    create_memory_table(dynamodb, "memory")
+    store = DynamoStore("memory", client_factory=lambda: dynamodb)
+    content = ContentStore(Settings(content_dir=str(ASSETS_DIR)))
+    return InProcess(build_handler(content, skill_id=None, memory=Memory(store)))
+
+
 @pytest.mark.parametrize("path", DIALOGS, ids=lambda p: p.stem)
-def test_dialog_passes_in_process(path: Path) -> None:
-    mismatch, lines = play(path)
+def test_dialog_passes_in_process(path: Path, request: pytest.FixtureRequest) -> None:
+    memory = load_dialog(path).memory
+    mismatch, lines = play(path, request.getfixturevalue("remembering") if memory else None)
     assert mismatch is None, "\n".join(lines)
     assert sum(line.startswith("you> ") for line in lines) == len(load_dialog(path).turns)
+
+
+def test_the_memory_dialog_fails_on_a_skill_without_memory() -> None:
+    mismatch, _ = play(MEMORY_DIALOG)
+    assert mismatch is not None and "turn 4 ('open serverless facts')" in mismatch
+    assert "expected /^Welcome back" in mismatch
+
+
+def test_each_conversation_is_a_new_listener_unless_named(remembering: InProcess) -> None:
+    from factsim.envelopes import listener_id
+
+    def launch(**who: str) -> str:
+        talk = Conversation("en-US", remembering, application_id=chat.DEFAULT_APPLICATION_ID, **who)
+        return talk.say("open serverless facts").text()
+
+    sam = listener_id("sam")
+    assert launch(user_id=sam).startswith("Welcome to")
+    assert launch(user_id=sam).startswith("Welcome back")  # the same listener, a new session
+    assert launch().startswith("Welcome to")  # no name: someone new
+    assert launch(user_id=sam, person_id=listener_id("kid", kind="person")).startswith(
+        "Welcome to"
+    )  # a voice profile of sam's account is remembered apart
+
+
+def test_chat_refuses_a_memory_dialog_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert chat.main(["--script", str(MEMORY_DIALOG), "--no-audio-check"]) == 2
+    assert "needs the skill's listener memory" in capsys.readouterr().err
+
+
+def test_chat_listener_and_person_become_the_ids_alexa_sends(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = chat.build_parser().parse_args(["--listener", "sam", "--person", "kid"])
+    assert args.listener == "amzn1.ask.account.sam" and args.person == "amzn1.ask.person.kid"
+    with pytest.raises(SystemExit):
+        chat.build_parser().parse_args(["--listener", "sam smith"])
+    assert "a listener's name is 1 to 64" in capsys.readouterr().err
 
 
 def test_main_runs_a_dialog_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

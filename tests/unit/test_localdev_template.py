@@ -1,4 +1,4 @@
-"""The local bucket follows template.yaml, minus only what moto cannot evaluate."""
+"""The local bucket and memory table follow template.yaml, minus only what moto cannot evaluate."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 from factlocal.template import (
     apply_bucket_settings,
     bucket_settings,
+    create_memory_table,
     is_tls_only_statement,
     local_policy,
+    memory_table_settings,
 )
 
 
@@ -58,6 +60,21 @@ def test_apply_bucket_settings_on_moto(s3_client: Any) -> None:
     assert rules == [{"ObjectOwnership": "BucketOwnerEnforced"}]
 
 
+def test_the_local_memory_table_is_the_templates(mocked_aws: None) -> None:
+    import boto3
+
+    from factskill.memory import KEY_ATTRIBUTE, TTL_ATTRIBUTE
+
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    create_memory_table(dynamodb, "local-memory")
+    table = dynamodb.describe_table(TableName="local-memory")["Table"]
+    assert table["KeySchema"] == [{"AttributeName": KEY_ATTRIBUTE, "KeyType": "HASH"}]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    ttl = dynamodb.describe_time_to_live(TableName="local-memory")["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": TTL_ATTRIBUTE}
+    assert memory_table_settings()["ttl"] == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
+
+
 # --- the endpoint's environment: never loopback audio for a real device ---
 
 from factlocal.stack import endpoint_environment  # noqa: E402
@@ -76,3 +93,13 @@ def test_a_real_device_never_gets_loopback_audio() -> None:
     public = "https://bucket.s3.eu-west-1.amazonaws.com/public/"
     env = endpoint_environment({}, LOCAL, verify=True, audio_url=public)
     assert env["AUDIO_BASE_URL"] == public
+
+
+def test_the_endpoint_remembers_listeners_in_the_stacks_table_only_when_given() -> None:
+    server = "https://127.0.0.1:4566"
+    env = endpoint_environment(
+        {"MEMORY_TABLE": "prod-table"}, LOCAL, verify=False, audio_url=None, memory=("t", server)
+    )
+    assert env["MEMORY_TABLE"] == "t" and env["AWS_ENDPOINT_URL_DYNAMODB"] == server
+    bare = endpoint_environment({"MEMORY_TABLE": "prod-table"}, LOCAL, verify=False, audio_url=None)
+    assert "MEMORY_TABLE" not in bare  # a developer's shell never points it at a real table

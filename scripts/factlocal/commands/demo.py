@@ -1,9 +1,10 @@
 """The whole local stack, end to end, with no AWS account: `make demo`.
 
 Starts an S3-compatible server (moto, HTTPS) with the audio bucket as template.yaml declares it,
-builds the audio with espeak-ng into it, starts the skill's endpoint, talks to it over HTTP with
-the text simulator in two locales, checks that every audio URL serves a valid Alexa MP3, and
-stops everything, on success, failure and Ctrl-C.
+builds the audio with espeak-ng into it, starts the skill's endpoint with its listener memory in
+the same server's DynamoDB, talks to it over HTTP with the text simulator in two locales (one
+listener in two sessions: welcomed back, told only new facts), checks that every audio URL
+serves a valid Alexa MP3, and stops everything, on success, failure and Ctrl-C.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from factsim.transport import HttpTransport
 
 logger = logging.getLogger("demo")
 
-DIALOGS = ("en_us_tour.yaml", "de_de.yaml")  # under the project's tests/dialogs/
+DIALOGS = ("en_us_tour.yaml", "en_us_memory.yaml", "de_de.yaml")  # in the project's tests/dialogs/
 APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
 
@@ -84,12 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     paths = [project.dialogs / name for name in DIALOGS]
     dialogs = [load_dialog(path) for path in paths]
-    print("starting the local stack: S3 (moto, HTTPS), espeak-ng audio, the skill endpoint...")
+    print(
+        "starting the local stack: S3 and DynamoDB (moto, HTTPS), espeak-ng audio, "
+        "the skill endpoint..."
+    )
     try:
-        with local_stack([d.locale for d in dialogs], project=project) as stack:
+        with local_stack(sorted({d.locale for d in dialogs}), project=project) as stack:
             # The simulator's audio checks trust the stack's local CA, like the skill does.
             os.environ["SSL_CERT_FILE"] = str(stack.ca)
             print(f"skill endpoint {stack.endpoint}, audio at {stack.public_url}")
+            print(f"listener memory: DynamoDB table {stack.memory_table} at {stack.s3_url}")
             for path in paths:
                 problem = talk(project, stack.endpoint, path, audio)
                 if problem:

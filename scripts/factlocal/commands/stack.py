@@ -1,4 +1,5 @@
-"""Keep the local stack up: S3 (moto, HTTPS) with the audio, and the skill's endpoint.
+"""Keep the local stack up: S3 (moto, HTTPS) with the audio, DynamoDB with the listener memory,
+and the skill's endpoint.
 
     python scripts/stack.py [--port 3000] [--verify] [--locale en-US ...] [--project DIR]
 
@@ -86,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(f"content: {stack.public_url} (TLS from a local CA: {stack.ca})")
             print(f"audio: {audio_line(args, stack)}")
+            print(
+                f"listener memory: DynamoDB table {stack.memory_table} at {stack.s3_url} "
+                "(kept while the stack runs; chat.py --listener NAME is one listener across runs)"
+            )
             print(f"endpoint log: {stack.log}")
             if not args.verify:
                 print(f"talk to it: python scripts/chat.py --url {stack.endpoint}")

@@ -12,7 +12,6 @@ from factskill.responses import (
     ask,
     content_for,
     new_fact,
-    save_state,
     session_state,
     speak_fact,
     topic_list,
@@ -29,17 +28,22 @@ class LaunchRequestHandler(StoreHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         content = content_for(handler_input, self.store)
-        returning = False
+        returning, state = False, None
         if self.memory is not None:
             state, returning = recall(
                 handler_input, self.memory, content.deck.language, session_state(handler_input)
             )
-            save_state(handler_input, state)  # read once: new_fact goes on from it
             # "welcome back, here's one you haven't heard": not when every fact was heard
             returning = returning and not set(content.deck.ids()) <= set(state.seen)
         welcome = content.prompts.say("welcome_back" if returning else "welcome")
         return new_fact(
-            handler_input, self.store, content, topic=None, lead=(welcome,), memory=self.memory
+            handler_input,
+            self.store,
+            content,
+            topic=None,
+            lead=(welcome,),
+            memory=self.memory,
+            state=state,  # read once: new_fact goes on from it
         )
 
 
