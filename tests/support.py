@@ -53,3 +53,25 @@ def assert_valid_response(response: object) -> None:
         )
         if body["shouldEndSession"] is False:
             assert ssml_of(response, "reprompt"), "an open session needs a reprompt"
+
+
+def write_audio_manifest(
+    path: Any, deck: Any, *, ids: Any = None, locale: str = "en-US", duration: float = 3.25
+) -> str:
+    """Write a format-1 manifest naming an MP3 for each fact of `deck` (of `ids`, if given),
+    made from the fact's current text, under audio/<locale>/<id>.mp3; return its path."""
+    import json
+
+    from factcontent.manifest import text_digest
+
+    entries = {
+        fact.id: {
+            "key": f"audio/{locale}/{fact.id}.mp3",
+            "duration": duration,
+            "text_sha256": text_digest(fact.text),
+        }
+        for fact in deck.facts
+        if ids is None or fact.id in ids
+    }
+    path.write_text(json.dumps({"format": 1, "locales": {locale: entries}}))
+    return str(path)

@@ -35,6 +35,13 @@ PROMPT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "fallback_reprompt": frozenset(),
     "error": frozenset(),
     "error_reprompt": frozenset(),
+    # "play all facts" (factskill/handlers/playback.py)
+    "play_intro": frozenset(),
+    "play_intro_topic": frozenset({"topic"}),
+    "play_unsupported": frozenset(),  # a device without AudioPlayer: one fact instead
+    "play_no_audio": frozenset(),  # no fact of the playlist has a playable MP3
+    "playback_subtitle": frozenset({"number", "count"}),  # on screens, under the title
+    "not_playing": frozenset(),  # pause, resume... with nothing playing
     "list_separator": frozenset(),
     "list_last_separator": frozenset(),
 }
@@ -48,6 +55,7 @@ QUESTION_PROMPTS = (
     "help",
     "fallback",
     "error",
+    "not_playing",
 )
 # Their reprompts: each must ask a question (and may add a hint after it).
 REPROMPTS = (

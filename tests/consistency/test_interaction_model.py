@@ -13,8 +13,10 @@ from factcontent.locales import LOCALE_LANGUAGE
 from factsim.launch import match_launch
 from factsim.model import InteractionModel, load_models
 from factskill.handlers import FallbackIntentHandler, UnusedRequestHandler
+from factskill.handlers.playback import PLAYBACK_COMMANDS, PLAYBACK_EVENTS, PLAYBACK_INTENTS
 from tests.conftest import ASSETS_DIR, MODEL_DIR, load_event
 from tests.dispatch import answering_handler, handler_for, request_handlers
+from tests.playback import intent_while_playing, playback_request
 
 MODELS = load_models(MODEL_DIR)
 SKILL = json.loads((MODEL_DIR / "skill.json").read_text())["manifest"]
@@ -25,6 +27,16 @@ REQUIRED_BUILTINS = {
     "AMAZON.CancelIntent",
     "AMAZON.FallbackIntent",
     "AMAZON.NavigateHomeIntent",
+    # AudioPlayer: Pause and Resume are required; the rest a stream must answer without error
+    "AMAZON.PauseIntent",
+    "AMAZON.ResumeIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.LoopOnIntent",
+    "AMAZON.LoopOffIntent",
+    "AMAZON.ShuffleOnIntent",
+    "AMAZON.ShuffleOffIntent",
 }
 FORBIDDEN_IN_INVOCATION = {
     "alexa",
@@ -78,8 +90,34 @@ def test_every_intent_handler_answers_an_intent_of_the_model(locale: str) -> Non
     reached = {type(answering_handler(name, locale)) for name in MODELS[locale].intents}
     reached |= {type(handler_for(load_event(name))) for name in ("launch", "session_ended")}
     reached |= {type(handler_for(skill_event(t))) for t in EVENT_REQUEST_TYPES.values()}
+    reached |= {type(handler_for(event)) for event in playback_requests(locale)}
     every = {type(handler) for handler in request_handlers()}
     assert every - reached - set(CATCH_ALL) == set()
+
+
+def playback_requests(locale: str) -> list[dict[str, Any]]:
+    """What a device playing one of our streams sends: events, button presses, and the model's
+    intents said while it plays."""
+    token = "sf1|" + locale + "||0000000a|00|0|lambda-01|0"
+    events = [playback_request(kind, token=token, locale=locale) for kind in PLAYBACK_EVENTS]
+    events += [
+        playback_request(kind, token=None, playing=token, locale=locale)
+        for kind in PLAYBACK_COMMANDS
+    ]
+    events += [
+        intent_while_playing(name, token=token, locale=locale) for name in MODELS[locale].intents
+    ]
+    return events
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+def test_every_playback_request_reaches_a_playback_handler(locale: str) -> None:
+    for event in playback_requests(locale):
+        handler = handler_for(event)
+        kind = event["request"]["type"]
+        name = event["request"].get("intent", {}).get("name")
+        if kind != "IntentRequest" or name in PLAYBACK_INTENTS:
+            assert type(handler).__module__ == "factskill.handlers.playback", (kind, name)
 
 
 @pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
@@ -176,7 +214,7 @@ def test_example_phrases_match_samples(locale: str) -> None:
             )
 
 
-def test_skill_json_declares_privacy_and_apl() -> None:
+def test_skill_json_declares_privacy_apl_and_audio_player() -> None:
     privacy = SKILL["privacyAndCompliance"]
     for field in (
         "allowsPurchases",
@@ -187,7 +225,7 @@ def test_skill_json_declares_privacy_and_apl() -> None:
     ):
         assert isinstance(privacy[field], bool)
     interfaces = {i["type"] for i in SKILL["apis"]["custom"]["interfaces"]}
-    assert interfaces == {"ALEXA_PRESENTATION_APL"}
+    assert interfaces == {"ALEXA_PRESENTATION_APL", "AUDIO_PLAYER"}
     for info in SKILL["publishingInformation"]["locales"].values():
         for icon in ("smallIconUri", "largeIconUri"):
             path = MODEL_DIR / info[icon].removeprefix("file://")

@@ -15,7 +15,6 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import pytest
 
 from factcontent.files import load_deck
-from factcontent.manifest import text_digest
 from factlocal.verify import VerificationError
 from factlocal.webapp import SkillApp
 from factsim import cli as chat
@@ -25,6 +24,7 @@ from factsim.exceptions import DialogError
 from factsim.facts import fact_topics
 from factsim.session import Conversation, HttpTransport, InProcess
 from tests.conftest import ASSETS_DIR, REPO_ROOT
+from tests.support import write_audio_manifest
 
 DIALOGS_DIR = Path(__file__).resolve().parent.parent / "dialogs"
 DIALOGS = sorted(DIALOGS_DIR.glob("*.yaml"))
@@ -322,17 +322,7 @@ def test_main_refuses_a_non_http_url(capsys: pytest.CaptureFixture[str]) -> None
 
 @pytest.fixture
 def audio_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    deck = load_deck(ASSETS_DIR, "en")
-    entries = {
-        fact.id: {
-            "key": f"audio/en-US/{fact.id}.mp3",
-            "duration": 3.25,
-            "text_sha256": text_digest(fact.text),
-        }
-        for fact in deck.facts
-    }
-    manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({"format": 1, "locales": {"en-US": entries}}))
+    manifest = write_audio_manifest(tmp_path / "manifest.json", load_deck(ASSETS_DIR, "en"))
     monkeypatch.setenv("AUDIO_MANIFEST", str(manifest))
     monkeypatch.setenv("AUDIO_BASE_URL", "https://audio.example.test/")
     return "https://audio.example.test/audio/en-US/"
@@ -497,17 +487,9 @@ def test_an_unwatched_run_exits_1_when_an_audio_check_fails(
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    deck = load_deck(ASSETS_DIR, "en")
-    entries = {
-        f.id: {
-            "key": f"audio/en-US/{f.id}.mp3",
-            "duration": 3.0,
-            "text_sha256": text_digest(f.text),
-        }
-        for f in deck.facts
-    }
-    manifest = tmp_path / "audio-manifest.json"
-    manifest.write_text(json.dumps({"format": 1, "locales": {"en-US": entries}}))
+    manifest = write_audio_manifest(
+        tmp_path / "audio-manifest.json", load_deck(ASSETS_DIR, "en"), duration=3.0
+    )
     monkeypatch.setenv("AUDIO_BASE_URL", f"https://127.0.0.1:{port}/public/")
     monkeypatch.setenv("AUDIO_MANIFEST", str(manifest))
     monkeypatch.setattr("sys.stdin", io.StringIO("open serverless facts\n"))

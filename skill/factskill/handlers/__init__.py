@@ -16,18 +16,30 @@ from factskill.handlers.lifecycle import (
     SkillDisabledHandler,
     UnusedRequestHandler,
 )
+from factskill.handlers.playback import (
+    AudioPlayerEventHandler,
+    NotPlayingHandler,
+    PlayAllFactsHandler,
+    PlaybackControllerHandler,
+    PlaybackIntentHandler,
+)
 
 # Handlers that answer from content; they take the ContentStore (and memory, when on).
 CONTENT_HANDLERS = (
     LaunchRequestHandler,
     GetNewFactIntentHandler,
+    PlaybackIntentHandler,  # "next", "stop"... said to a stream of ours: before their dialog use
     AnotherFactHandler,
     RepeatIntentHandler,
     ListTopicsIntentHandler,
     HelpIntentHandler,
+    PlayAllFactsHandler,
+    NotPlayingHandler,  # pause, resume... with no stream of ours
     ExitIntentHandler,
     FallbackIntentHandler,  # any other IntentRequest: keep after every intent handler
-    SkillDisabledHandler,  # a rare event, not an IntentRequest: last, no cost to the others
+    SkillDisabledHandler,  # rare requests, not IntentRequests: last, no cost to the others
+    AudioPlayerEventHandler,
+    PlaybackControllerHandler,
 )
 # Handlers with no content; last, because UnusedRequestHandler accepts everything.
 TRAILING_HANDLERS = (SessionEndedRequestHandler, UnusedRequestHandler)

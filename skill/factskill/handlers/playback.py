@@ -1,0 +1,312 @@
+"""'Play all facts': the deck as one stream with the AudioPlayer interface (ALEXA.md section 10).
+
+AudioPlayer.* and PlaybackController.* requests carry no session: these handlers never touch
+session attributes there, and answer them with AudioPlayer directives only (no speech, card,
+reprompt or shouldEndSession). Where playback is, travels in the stream's token
+(factskill/playlist.py). An IntentRequest that plays ends the session.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from factskill.audioplayer import ENQUEUE, clear_queue_directive, play_directive, stop_directive
+from factskill.content import LocaleContent
+from factskill.handlers.base import StoreHandler
+from factskill.playlist import Cursor, decode, first, moved, new_seed, order, playable, reordered
+from factskill.responses import ask, content_for, new_fact, topic_list
+from factskill.slots import read_topic
+from factskill.speech import SpeechBuilder
+
+logger = logging.getLogger(__name__)
+
+PLAY_ALL_INTENT = "PlayAllFactsIntent"
+PAUSE = "AMAZON.PauseIntent"
+RESUME = "AMAZON.ResumeIntent"
+NEXT = "AMAZON.NextIntent"
+PREVIOUS = "AMAZON.PreviousIntent"
+START_OVER = "AMAZON.StartOverIntent"
+LOOP_ON, LOOP_OFF = "AMAZON.LoopOnIntent", "AMAZON.LoopOffIntent"
+SHUFFLE_ON, SHUFFLE_OFF = "AMAZON.ShuffleOnIntent", "AMAZON.ShuffleOffIntent"
+CANCEL, STOP = "AMAZON.CancelIntent", "AMAZON.StopIntent"
+# Intents that only mean something to a stream: with none of ours, "nothing is playing".
+PLAYER_ONLY_INTENTS = frozenset(
+    {PAUSE, RESUME, PREVIOUS, START_OVER, LOOP_ON, LOOP_OFF, SHUFFLE_ON, SHUFFLE_OFF}
+)
+# Intents that also mean something in a conversation ("next": another fact; "stop": goodbye):
+# for the stream only when they open a new session (said while it plays, not in a dialog).
+SHARED_INTENTS = frozenset({NEXT, CANCEL, STOP})
+PLAYBACK_INTENTS = PLAYER_ONLY_INTENTS | SHARED_INTENTS
+# How many streams' advances a container remembers (see Advances).
+REMEMBERED_ADVANCES = 1024
+
+
+def _player_state(handler_input: HandlerInput) -> Any:
+    context = getattr(handler_input.request_envelope, "context", None)
+    return getattr(context, "audio_player", None)
+
+
+def current_cursor(handler_input: HandlerInput) -> Cursor | None:
+    """The cursor of the stream the device has (context.AudioPlayer), when it is ours."""
+    return decode(getattr(_player_state(handler_input), "token", None))
+
+
+def current_offset(handler_input: HandlerInput) -> int:
+    offset = getattr(_player_state(handler_input), "offset_in_milliseconds", None)
+    return offset if isinstance(offset, int) and not isinstance(offset, bool) and offset > 0 else 0
+
+
+def has_audio_player(handler_input: HandlerInput) -> bool:
+    system = getattr(getattr(handler_input.request_envelope, "context", None), "system", None)
+    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
+    return getattr(interfaces, "audio_player", None) is not None
+
+
+def device_id(handler_input: HandlerInput) -> str:
+    system = getattr(getattr(handler_input.request_envelope, "context", None), "system", None)
+    value = getattr(getattr(system, "device", None), "device_id", None)
+    return value if isinstance(value, str) else ""
+
+
+def playlist(content: LocaleContent, cursor: Cursor) -> tuple[str, ...]:
+    """The order the cursor plays in: the facts with a playable MP3, shuffled by its seed."""
+    ids = playable(content.deck, content.audio, cursor.topic)
+    return order(ids, seed=cursor.seed, shuffle=cursor.shuffle)
+
+
+class Advances:
+    """The streams a container has already moved on from, by device and token.
+
+    PlaybackNearlyFinished can come twice, and PlaybackFinished before it for a short clip: the
+    first of them moves the stream on, the others must not queue the next fact again. Bounded
+    (the oldest forgotten first). A second container never sees these: the context check
+    (the device already plays another token) catches what it can of the rest.
+    """
+
+    def __init__(self, size: int = REMEMBERED_ADVANCES) -> None:
+        self.size = size
+        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+
+    def first(self, device: str, token: str) -> bool:
+        """True the first time a stream moves on from `token` on `device`, False after."""
+        key = (device, token)
+        if key in self._seen:
+            return False
+        self._seen[key] = None
+        if len(self._seen) > self.size:
+            self._seen.popitem(last=False)
+        return True
+
+
+class PlayAllFactsHandler(StoreHandler):
+    """'Play all facts (about a topic)': a short intro, then one Play of the whole playlist.
+
+    A device without AudioPlayer, or a playlist with no playable MP3, gets one spoken fact and
+    the reason instead: never a directive it cannot play.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(PLAY_ALL_INTENT)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        asked = read_topic(handler_input)
+        content = content_for(handler_input, self.store)
+        prompts = content.prompts
+        if asked.unmatched or (asked.topic_id and asked.topic_id not in content.deck.topics):
+            topics = topic_list(content)
+            speech = SpeechBuilder().text(
+                prompts.say("unknown_topic", value=asked.spoken or "", topics=topics)
+            )
+            reprompt = prompts.say("topics_reprompt", topics=topics)
+            return ask(handler_input, speech, reprompt, store=self.store)
+        topic = asked.topic_id
+        if not has_audio_player(handler_input):
+            lead = (prompts.say("play_unsupported"),)
+            return new_fact(
+                handler_input, self.store, content, topic=topic, lead=lead, memory=self.memory
+            )
+        seed = new_seed()
+        ordered = order(playable(content.deck, content.audio, topic), seed=seed, shuffle=False)
+        cursor = first(content.locale, topic, ordered, seed=seed)
+        if cursor is None:
+            lead = (prompts.say("play_no_audio"),)
+            return new_fact(
+                handler_input, self.store, content, topic=topic, lead=lead, memory=self.memory
+            )
+        intro = (
+            prompts.say("play_intro_topic", topic=content.deck.topics[topic])
+            if topic
+            else prompts.say("play_intro")
+        )
+        builder = handler_input.response_builder
+        builder.speak(SpeechBuilder().text(intro).ssml())
+        builder.add_directive(play_directive(content, cursor, ordered))
+        return builder.set_should_end_session(True).response
+
+
+def _is_playback_intent(handler_input: HandlerInput) -> bool:
+    request = handler_input.request_envelope.request
+    if getattr(request, "object_type", None) != "IntentRequest":
+        return False
+    name = get_intent_name(handler_input)
+    if name not in PLAYBACK_INTENTS:
+        return False
+    if name in SHARED_INTENTS:
+        session = handler_input.request_envelope.session
+        if session is not None and not session.new:
+            return False  # said in a conversation: "next" is another fact, "stop" goodbye
+    return current_cursor(handler_input) is not None
+
+
+class PlaybackIntentHandler(StoreHandler):
+    """Pause, resume, next, previous, start over, loop and shuffle, cancel and stop, said while
+    (or after) one of our streams plays."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _is_playback_intent(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        name = get_intent_name(handler_input)
+        cursor = current_cursor(handler_input)
+        assert cursor is not None  # can_handle
+        builder = handler_input.response_builder.set_should_end_session(True)
+        if name == PAUSE:
+            return builder.add_directive(stop_directive()).response
+        if name in (CANCEL, STOP):
+            return builder.add_directive(clear_queue_directive()).response
+        content = self.store.for_locale(cursor.locale)
+        ordered = playlist(content, cursor)
+        offset = current_offset(handler_input)
+        if name == RESUME:
+            target: Cursor | None = cursor  # the same stream, the same token, where it stopped
+        elif name in (NEXT, PREVIOUS, START_OVER):
+            target, offset = moved(cursor, ordered, {NEXT: 1, PREVIOUS: -1}.get(name, 0)), 0
+        elif name in (LOOP_ON, LOOP_OFF):
+            target = moved(cursor._replace(loop=name == LOOP_ON), ordered, 0)
+        else:  # shuffle on or off: what plays now goes on, what follows changes
+            ids = playable(content.deck, content.audio, cursor.topic)
+            shuffled, ordered = reordered(cursor, ids, shuffle=name == SHUFFLE_ON)
+            target = moved(shuffled, ordered, 0)
+        if target is None or target.fact not in content.audio:
+            return builder.add_directive(stop_directive()).response  # past the last fact
+        return builder.add_directive(
+            play_directive(content, target, ordered, offset_ms=offset)
+        ).response
+
+
+class NotPlayingHandler(StoreHandler):
+    """Pause, resume, loop... with no stream of ours: say so, and offer a fact."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (
+            is_request_type("IntentRequest")(handler_input)
+            and get_intent_name(handler_input) in PLAYER_ONLY_INTENTS
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        prompts = content_for(handler_input, self.store).prompts
+        speech = SpeechBuilder().text(prompts.say("not_playing"))
+        return ask(handler_input, speech, prompts.say("fallback_reprompt"), store=self.store)
+
+
+PLAYBACK_EVENTS = frozenset(
+    {
+        "AudioPlayer.PlaybackStarted",
+        "AudioPlayer.PlaybackNearlyFinished",
+        "AudioPlayer.PlaybackFinished",
+        "AudioPlayer.PlaybackStopped",
+        "AudioPlayer.PlaybackFailed",
+    }
+)
+
+
+class AudioPlayerEventHandler(StoreHandler):
+    """The device's playback events: queue the next fact once; skip a fact that fails.
+
+    NearlyFinished enqueues the next fact after the one that is finishing (expectedPreviousToken)
+    unless the stream has already moved on; Finished, when nothing was queued (a short clip
+    finishes before NearlyFinished arrives), plays the next one; Failed skips to the next.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.advances = Advances()
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request_type = getattr(handler_input.request_envelope.request, "object_type", None)
+        return request_type in PLAYBACK_EVENTS
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        builder = handler_input.response_builder
+        kind = getattr(request, "object_type", None)
+        token = getattr(request, "token", None)
+        cursor = decode(token)
+        if cursor is None or kind in ("AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackStopped"):
+            return builder.response
+        if kind == "AudioPlayer.PlaybackFailed":
+            logger.warning(
+                "playback failed for %s: %s", cursor.fact, getattr(request, "error", None)
+            )
+        playing = getattr(_player_state(handler_input), "token", None)
+        if kind == "AudioPlayer.PlaybackNearlyFinished" and playing not in (None, token):
+            return builder.response  # the device already plays something else
+        if not self.advances.first(device_id(handler_input), str(token)):
+            return builder.response  # already moved on from this one
+        content = self.store.for_locale(cursor.locale)
+        ordered = playlist(content, cursor)
+        following = moved(cursor, ordered, 1)
+        if following is None or following.fact not in content.audio:
+            return builder.response  # the end of the playlist, not looping
+        if kind == "AudioPlayer.PlaybackNearlyFinished":
+            directive = play_directive(
+                content, following, ordered, behavior=ENQUEUE, previous_token=str(token)
+            )
+        else:  # Finished with nothing queued, or Failed: play the next one now
+            directive = play_directive(content, following, ordered)
+        return builder.add_directive(directive).response
+
+
+PLAYBACK_COMMANDS = frozenset(
+    {
+        "PlaybackController.PlayCommandIssued",
+        "PlaybackController.PauseCommandIssued",
+        "PlaybackController.NextCommandIssued",
+        "PlaybackController.PreviousCommandIssued",
+    }
+)
+
+
+class PlaybackControllerHandler(StoreHandler):
+    """The device's own buttons (and remote controls): play, pause, next, previous."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request_type = getattr(handler_input.request_envelope.request, "object_type", None)
+        return request_type in PLAYBACK_COMMANDS
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        builder = handler_input.response_builder
+        kind = getattr(handler_input.request_envelope.request, "object_type", None)
+        cursor = current_cursor(handler_input)
+        if cursor is None:
+            return builder.response
+        if kind == "PlaybackController.PauseCommandIssued":
+            return builder.add_directive(stop_directive()).response
+        content = self.store.for_locale(cursor.locale)
+        ordered = playlist(content, cursor)
+        target: Cursor | None = cursor  # Play: resume where it stopped
+        offset = current_offset(handler_input)
+        if kind != "PlaybackController.PlayCommandIssued":
+            step = 1 if kind == "PlaybackController.NextCommandIssued" else -1
+            target, offset = moved(cursor, ordered, step), 0
+        if target is None or target.fact not in content.audio:
+            return builder.response
+        return builder.add_directive(
+            play_directive(content, target, ordered, offset_ms=offset)
+        ).response
