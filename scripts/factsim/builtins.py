@@ -16,11 +16,32 @@ STOP = "AMAZON.StopIntent"
 CANCEL = "AMAZON.CancelIntent"
 NAVIGATE_HOME = "AMAZON.NavigateHomeIntent"
 FALLBACK = "AMAZON.FallbackIntent"
+PAUSE = "AMAZON.PauseIntent"
+RESUME = "AMAZON.ResumeIntent"
+PREVIOUS = "AMAZON.PreviousIntent"
+START_OVER = "AMAZON.StartOverIntent"
+LOOP_ON = "AMAZON.LoopOnIntent"
+LOOP_OFF = "AMAZON.LoopOffIntent"
+SHUFFLE_ON = "AMAZON.ShuffleOnIntent"
+SHUFFLE_OFF = "AMAZON.ShuffleOffIntent"
+# What reaches the skill of the stream that plays (or is paused) without naming the skill.
+PLAYBACK_INTENTS = frozenset(
+    {PAUSE, RESUME, NEXT, PREVIOUS, START_OVER, LOOP_ON, LOOP_OFF, SHUFFLE_ON, SHUFFLE_OFF,
+     CANCEL, STOP}
+)  # fmt: skip
 
 # Amazon trains these intents on far more phrasings; these are the ones people type most.
 # Custom samples are matched first, so a phrase here that is also a sample is never used.
 BUILTIN_PHRASES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "en": {
+        PAUSE: ("pause", "pause it", "pause that", "hold on", "wait"),
+        RESUME: ("resume", "continue", "carry on", "keep playing", "unpause", "play"),
+        PREVIOUS: ("previous", "go back", "back", "previous one", "the one before"),
+        START_OVER: ("start over", "restart", "from the beginning", "play it from the start"),
+        LOOP_ON: ("loop", "loop on", "turn on loop", "repeat all", "keep looping"),
+        LOOP_OFF: ("loop off", "turn off loop", "stop looping"),
+        SHUFFLE_ON: ("shuffle", "shuffle on", "turn on shuffle", "mix it up"),
+        SHUFFLE_OFF: ("shuffle off", "turn off shuffle", "stop shuffling"),
         YES: ("yes", "yeah", "yep", "yup", "sure", "yes please", "ok", "okay", "of course",
               "sure thing", "certainly", "absolutely", "alright", "all right", "why not",
               "go ahead", "sounds good", "i do", "please"),
@@ -40,6 +61,14 @@ BUILTIN_PHRASES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
                         "home screen"),
     },
     "de": {
+        PAUSE: ("pause", "pausieren", "pausiere", "mach pause", "warte"),
+        RESUME: ("weiter abspielen", "fortsetzen", "setze fort", "mach weiter", "weiterspielen"),
+        PREVIOUS: ("zurück", "vorheriger", "der vorherige", "eins zurück"),
+        START_OVER: ("von vorne", "noch mal von vorne", "neu starten", "von anfang an"),
+        LOOP_ON: ("endlosschleife an", "schleife an", "wiederhole alle", "in schleife"),
+        LOOP_OFF: ("endlosschleife aus", "schleife aus"),
+        SHUFFLE_ON: ("zufallswiedergabe an", "shuffle an", "mische", "zufällige reihenfolge"),
+        SHUFFLE_OFF: ("zufallswiedergabe aus", "shuffle aus"),
         YES: ("ja", "gerne", "gern", "ja bitte", "ja gerne", "klar", "na klar", "sicher",
               "okay", "ok", "jawohl", "genau", "natürlich", "auf jeden fall", "einverstanden"),
         NO: ("nein", "nee", "nö", "nein danke", "lieber nicht", "jetzt nicht",
@@ -57,6 +86,14 @@ BUILTIN_PHRASES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
                         "gehe zum startbildschirm", "startseite", "zur startseite"),
     },
     "es": {
+        PAUSE: ("pausa", "pausar", "pon pausa", "espera"),
+        RESUME: ("continúa", "continuar", "reanuda", "reanudar", "sigue"),
+        PREVIOUS: ("anterior", "el anterior", "atrás", "vuelve atrás"),
+        START_OVER: ("desde el principio", "empieza de nuevo", "vuelve a empezar"),
+        LOOP_ON: ("repetir todo", "activa la repetición", "en bucle"),
+        LOOP_OFF: ("desactiva la repetición", "quita el bucle"),
+        SHUFFLE_ON: ("aleatorio", "modo aleatorio", "activa el modo aleatorio", "mezcla"),
+        SHUFFLE_OFF: ("desactiva el modo aleatorio", "quita el aleatorio"),
         YES: ("sí", "si", "vale", "claro", "sí por favor", "por supuesto", "de acuerdo", "venga",
               "ok", "okey", "dale", "cómo no", "bueno", "perfecto"),
         NO: ("no", "no gracias", "ahora no", "para nada", "mejor no", "nada"),
@@ -71,6 +108,14 @@ BUILTIN_PHRASES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
                         "ve a la pantalla de inicio"),
     },
     "fr": {
+        PAUSE: ("pause", "mets en pause", "fais une pause", "attends"),
+        RESUME: ("reprends", "reprendre", "continue", "continuer", "relance"),
+        PREVIOUS: ("précédent", "précédente", "la précédente", "reviens en arrière"),
+        START_OVER: ("recommence", "depuis le début", "reprends depuis le début"),
+        LOOP_ON: ("répète tout", "active la boucle", "en boucle"),
+        LOOP_OFF: ("désactive la boucle", "arrête la boucle"),
+        SHUFFLE_ON: ("aléatoire", "lecture aléatoire", "active la lecture aléatoire", "mélange"),
+        SHUFFLE_OFF: ("désactive la lecture aléatoire", "arrête la lecture aléatoire"),
         YES: ("oui", "d'accord", "ouais", "bien sûr", "volontiers", "oui s'il te plaît",
               "oui s'il vous plaît", "ok", "okay", "vas-y", "vas y", "allez", "avec plaisir",
               "pourquoi pas", "carrément"),
@@ -87,6 +132,14 @@ BUILTIN_PHRASES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
                         "aller à l'écran d'accueil"),
     },
     "ja": {
+        PAUSE: ("一時停止", "一時停止して", "ポーズ", "ちょっと止めて"),
+        RESUME: ("再開", "再開して", "続けて", "続きを再生して"),
+        PREVIOUS: ("前", "前へ", "前の", "戻って"),
+        START_OVER: ("最初から", "最初から再生して", "やり直して"),
+        LOOP_ON: ("リピート再生", "ループ再生", "繰り返し再生して"),
+        LOOP_OFF: ("リピート再生をオフ", "ループをやめて"),
+        SHUFFLE_ON: ("シャッフル", "シャッフル再生", "シャッフルして"),
+        SHUFFLE_OFF: ("シャッフルをオフ", "シャッフルをやめて"),
         YES: ("はい", "うん", "ええ", "お願い", "お願いします", "はいお願いします", "いいよ",
               "いいですよ", "オッケー", "ok", "もちろん"),
         NO: ("いいえ", "いや", "ううん", "いらない", "結構です", "けっこうです", "だめ"),

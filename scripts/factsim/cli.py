@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-screen", action="store_true", help="a device without APL")
     parser.add_argument(
+        "--audio-player",
+        action="store_true",
+        help="a device with AudioPlayer: 'play all facts' streams; '.play N' plays N tracks",
+    )
+    parser.add_argument(
         "--no-audio-check", action="store_true", help="do not fetch and check <audio> files"
     )
     parser.add_argument(
@@ -115,7 +120,12 @@ def _usage_error(message: str) -> int:
 
 
 def _conversation(
-    args: argparse.Namespace, locale: str, transport: Transport, check: AudioCheck | None
+    args: argparse.Namespace,
+    locale: str,
+    transport: Transport,
+    check: AudioCheck | None,
+    *,
+    audio_player: bool = False,
 ) -> Conversation:
     return Conversation(
         locale,
@@ -126,6 +136,7 @@ def _conversation(
         resolver=Resolver.for_locale(locale, models_dir=args.models),
         user_id=args.listener,
         person_id=args.person,
+        audio_player=audio_player or args.audio_player,
     )
 
 
@@ -147,7 +158,7 @@ def run_script(args: argparse.Namespace, transport: Transport, check: AudioCheck
     try:
         failure = run_dialog(
             dialog,
-            _conversation(args, locale, transport, check),
+            _conversation(args, locale, transport, check, audio_player=dialog.audio_player),
             topic_of=fact_topics(args.content),
         )
     except SimulatorError as exc:
@@ -218,6 +229,9 @@ def chat(
             if command.startswith(".record"):
                 record = _record_command(command) or record
                 continue
+            if command.startswith(".play"):
+                failed = _play_command(conversation, command) or failed
+                continue
             said.append(line)
             try:
                 turn = conversation.say(line)
@@ -228,7 +242,7 @@ def chat(
                 continue
             for shown in format_turn(turn, echo=not interactive):
                 print(shown)
-            failed = failed or bool(turn.reply and turn.reply.failures())
+            failed = failed or bool(turn.failures())
             if isinstance(turn.resolution, SessionEnd):
                 break
     finally:
@@ -238,6 +252,29 @@ def chat(
             )
             print(f"recorded {len(said)} utterances to {record} (ask dialog --replay {record})")
     return 1 if failed and not interactive else 0
+
+
+def _play_command(conversation: Conversation, command: str) -> bool:
+    """`.play [N]`: the device plays N tracks (default 1); True when the skill broke a rule."""
+    from factsim.transcript import format_events
+
+    _, _, count = command.partition(" ")
+    if conversation.player is None:
+        print("chat: .play needs a device with AudioPlayer (--audio-player)", file=sys.stderr)
+        return False
+    if count.strip() and not count.strip().isdigit():
+        print("usage: .play [NUMBER OF TRACKS]", file=sys.stderr)
+        return False
+    try:
+        events = conversation.play(int(count) if count.strip() else 1)
+    except TransportError as exc:
+        print(f"chat: {exc}", file=sys.stderr)
+        return True
+    if not events:
+        print("sim> nothing is playing")
+    for line in format_events(events):
+        print(line)
+    return any(event.problems for event in events)
 
 
 def _record_command(command: str) -> Path | None:

@@ -3,6 +3,7 @@
 locale: en-US            # optional, default en-US
 memory: true             # optional: the dialog needs the skill's listener memory (two sessions
                          #   of one listener: the local stack, or a skill built with memory)
+audio_player: true       # optional: the device has AudioPlayer (long-form audio)
 turns:
   - user: open serverless facts
     expect: Welcome to Serverless Facts   # a regex searched in the rendered reply
@@ -12,6 +13,9 @@ turns:
     topic: pricing                        # optional: the topic (id) of the fact told
     fact: new                             # optional: new (not told before in this dialog) or
                                           #   same (the fact the previous fact-turn told)
+  - play: 40                              # the device plays up to 40 tracks of the stream,
+    played: 35                            #   sending its events; optional: exactly 35 started
+    expect: 'PlaybackStarted'             #   (a regex searched in the events' transcript)
 """
 
 from __future__ import annotations
@@ -26,13 +30,16 @@ from factcontent.locales import DEFAULT_LOCALE, LOCALE_LANGUAGE
 from factsim.exceptions import DialogError
 from factsim.facts import FactTopic
 from factsim.session import Conversation, Turn
-from factsim.transcript import format_turn
+from factsim.transcript import format_events, format_turn
 
-TURN_KEYS = frozenset({"user", "expect", "audio", "ended", "intent", "topic", "fact"})
+TURN_KEYS = frozenset(
+    {"user", "expect", "audio", "ended", "intent", "topic", "fact", "play", "played"}
+)
+PLAY_KEYS = frozenset({"play", "played", "expect"})
 FACT_KINDS = ("new", "same")
 # The skill keeps the id of the fact it told last in this session attribute (fact ids only).
 LAST_FACT_ATTRIBUTE = "last"
-DIALOG_KEYS = frozenset({"locale", "memory", "turns"})
+DIALOG_KEYS = frozenset({"locale", "memory", "audio_player", "turns"})
 SHOWN_REPLY_CHARS = 300
 BOOL_TAG = "tag:yaml.org,2002:bool"
 YAML12_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -47,6 +54,8 @@ class DialogTurn:
     intent: str | None = None
     topic: str | None = None
     fact: str | None = None
+    play: int | None = None  # a playback turn: the device plays this many tracks
+    played: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +65,7 @@ class Dialog:
     locale: str = DEFAULT_LOCALE
     locale_given: bool = False
     memory: bool = False
+    audio_player: bool = False
 
 
 def _flag(raw: Mapping[str, object], key: str, where: str) -> bool | None:
@@ -73,6 +83,8 @@ def _turn(raw: object, where: str) -> DialogTurn:
         raise DialogError(
             f"{where}: unknown keys {sorted(map(str, unknown))}; use {sorted(TURN_KEYS)}"
         )
+    if "play" in raw:
+        return _play_turn(raw, where)
     user, expect = raw.get("user"), raw.get("expect")
     if not isinstance(user, str):
         raise DialogError(f"{where}: 'user' must be the text the user says (quote it)")
@@ -99,6 +111,27 @@ def _turn(raw: object, where: str) -> DialogTurn:
     )
 
 
+def _count(raw: Mapping[str, object], key: str, where: str) -> int | None:
+    value = raw.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        raise DialogError(f"{where}: '{key}' must be a whole number of tracks, not {value!r}")
+    return value
+
+
+def _play_turn(raw: Mapping[str, object], where: str) -> DialogTurn:
+    """A turn where the device plays the stream instead of the user speaking."""
+    other = set(raw) - PLAY_KEYS
+    if other:
+        raise DialogError(f"{where}: a 'play' turn takes only {sorted(PLAY_KEYS)}")
+    expect = raw.get("expect")
+    try:
+        pattern = re.compile(expect) if isinstance(expect, str) else None
+    except re.error as exc:
+        raise DialogError(f"{where}: 'expect' is not a valid regular expression ({exc})") from exc
+    tracks = _count(raw, "play", where)
+    return DialogTurn("", pattern, play=tracks or 0, played=_count(raw, "played", where))
+
+
 def parse_dialog(data: object, *, source: str) -> Dialog:
     """Validate a decoded dialog; raise DialogError naming `source` and the turn."""
     if not isinstance(data, Mapping) or not isinstance(data.get("turns"), list):
@@ -113,7 +146,10 @@ def parse_dialog(data: object, *, source: str) -> Dialog:
     if not turns:
         raise DialogError(f"{source}: 'turns' is empty")
     memory = _flag(data, "memory", source) or False
-    return Dialog(source, turns, str(locale), "locale" in data, memory)
+    player = _flag(data, "audio_player", source) or False
+    if not player and any(turn.play is not None for turn in turns):
+        raise DialogError(f"{source}: 'play' turns need 'audio_player: true'")
+    return Dialog(source, turns, str(locale), "locale" in data, memory, player)
 
 
 def _loader() -> type[Any]:
@@ -196,9 +232,27 @@ def mismatch(spec: DialogTurn, turn: Turn) -> str | None:
         return "expected audio in the reply, there is none"
     if spec.audio is False and audio:
         return f"expected no audio in the reply, it has {audio}"
-    failures = turn.reply.failures() if turn.reply else []
+    failures = turn.failures()
     if failures:
         return f"the reply has a problem: {failures[0]}"
+    return None
+
+
+def _play(
+    spec: DialogTurn, conversation: Conversation, emit: Callable[[str], object]
+) -> str | None:
+    events = conversation.play(spec.play or 0)
+    lines = format_events(events)
+    for line in lines:
+        emit(line)
+    problems = [p for event in events for p in event.problems]
+    if problems:
+        return f"the skill broke an AudioPlayer rule: {problems[0]}"
+    started = sum(event.kind == "AudioPlayer.PlaybackStarted" for event in events)
+    if spec.played is not None and started != spec.played:
+        return f"expected {spec.played} tracks to start, {started} did"
+    if spec.expect is not None and not spec.expect.search("\n".join(lines)):
+        return f"expected /{spec.expect.pattern}/ in the playback events"
     return None
 
 
@@ -216,6 +270,11 @@ def run_dialog(
     """
     told: list[str] = []
     for number, spec in enumerate(dialog.turns, 1):
+        if spec.play is not None:
+            problem = _play(spec, conversation, emit)
+            if problem is not None:
+                return f"{dialog.source}: turn {number} (play {spec.play}): {problem}"
+            continue
         turn = conversation.say(spec.user)
         for line in format_turn(turn):
             emit(line)

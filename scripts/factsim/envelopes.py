@@ -58,15 +58,16 @@ class Device:
     device_id: str = "amzn1.ask.device.SIMULATOR"
     screen: bool = True
     person_id: str | None = None
+    audio_player: bool = False  # the AudioPlayer interface (long-form audio)
 
     def system(self) -> dict[str, Any]:
+        interfaces: dict[str, Any] = dict(APL_INTERFACE) if self.screen else {}
+        if self.audio_player:
+            interfaces["AudioPlayer"] = {}
         system: dict[str, Any] = {
             "application": {"applicationId": self.application_id},
             "user": {"userId": self.user_id},
-            "device": {
-                "deviceId": self.device_id,
-                "supportedInterfaces": dict(APL_INTERFACE) if self.screen else {},
-            },
+            "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
             "apiEndpoint": API_ENDPOINT,
         }
         if self.person_id is not None:
@@ -122,23 +123,33 @@ def envelope(
     *,
     device: Device,
     locale: str,
-    session_id: str,
+    session_id: str | None,
     new: bool,
     attributes: Mapping[str, Any],
     clock: Clock = utc_now,
+    player: Mapping[str, Any] | None = None,
 ) -> Envelope:
-    """Wrap `request` (type and its own fields) in a full envelope with ids and a timestamp."""
+    """Wrap `request` (type and its own fields) in a full envelope with ids and a timestamp.
+
+    `session_id` None: a request without a session (AudioPlayer, PlaybackController). `player`:
+    the device's context.AudioPlayer.
+    """
     system = device.system()
-    return {
-        "version": "1.0",
-        "session": {
+    context: dict[str, Any] = {"System": system}
+    if player is not None:
+        context["AudioPlayer"] = dict(player)
+    event: Envelope = {"version": "1.0"}
+    if session_id is not None:
+        event["session"] = {
             "new": new,
             "sessionId": session_id,
             "application": dict(system["application"]),
             "user": dict(system["user"]),
             "attributes": dict(attributes),
-        },
-        "context": {"System": system},
+        }
+    return {
+        **event,
+        "context": context,
         "request": {
             "type": request["type"],
             "requestId": new_id("request"),

@@ -116,7 +116,7 @@ def render_reply(
     if speech and end is False and not reprompt:
         problems.append("the session stays open but there is no reprompt")
     directives = tuple(
-        str(d.get("type")) for d in body.get("directives") or () if isinstance(d, Mapping)
+        describe_directive(d) for d in body.get("directives") or () if isinstance(d, Mapping)
     )
     if not screen and any(d.startswith(APL_DIRECTIVE_PREFIX) for d in directives):
         problems.append("an APL directive for a device without a screen: Alexa rejects it")
@@ -134,3 +134,18 @@ def render_reply(
         problems=tuple(problems),
         should_end_session=end if isinstance(end, bool) else None,
     )
+
+
+def describe_directive(directive: Mapping[str, Any]) -> str:
+    """One line for a directive: a Play's behavior, token, offset and title."""
+    kind = str(directive.get("type"))
+    if kind == "AudioPlayer.Play":
+        stream = directive.get("audioItem", {}).get("stream", {})
+        metadata = directive.get("audioItem", {}).get("metadata") or {}
+        offset = stream.get("offsetInMilliseconds") or 0
+        at = f" at {offset / 1000:.1f} s" if offset else ""
+        shown = f" ({metadata['subtitle']})" if metadata.get("subtitle") else ""
+        return f"{kind} {directive.get('playBehavior')} {stream.get('token')}{at}{shown}"
+    if kind == "AudioPlayer.ClearQueue":
+        return f"{kind} {directive.get('clearBehavior')}"
+    return kind

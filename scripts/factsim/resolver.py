@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factcontent.locales import LOCALE_LANGUAGE
-from factsim.builtins import FALLBACK, match_builtin
+from factsim.builtins import FALLBACK, PAUSE, PLAYBACK_INTENTS, STOP, match_builtin
 from factsim.exceptions import SimulatorError
 from factsim.launch import WAKE_WORDS, match_launch
 from factsim.model import (
@@ -106,7 +106,10 @@ class Resolver:
     def for_locale(cls, locale: str, *, models_dir: Path = MODELS_DIR) -> Resolver:
         return cls(load_model(models_dir / f"{locale}.json"))
 
-    def resolve(self, utterance: str, *, in_session: bool) -> Resolution:
+    def resolve(self, utterance: str, *, in_session: bool, playing: bool = False) -> Resolution:
+        """What Alexa makes of `utterance`. `playing`: the device has one of the skill's
+        streams (playing or paused), so its playback commands reach the skill unnamed, and
+        "stop" arrives as AMAZON.PauseIntent."""
         text = strip_wake_word(normalize(utterance), self.language)
         if text in EXIT_WORDS["en"] or text in EXIT_WORDS.get(self.language, ()):
             return SessionEnd()
@@ -116,6 +119,10 @@ class Resolver:
                 launch.rest,
                 self._one_shot(launch.candidates or (launch.rest,)) if launch.rest else None,
             )
+        if not in_session and playing:
+            command = match_builtin(text, language=self.language, declared=self.model.intents)
+            if command in PLAYBACK_INTENTS:
+                return Intent(PAUSE if command == STOP else command)
         if not in_session:
             return NeedsLaunch(
                 f'The skill is not open: say "{self.open_phrase()}" first (or "exit" to quit).'

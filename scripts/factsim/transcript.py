@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from factsim.envelopes import describe
-from factsim.session import Turn
+from factsim.session import PlaybackEvent, Turn
 
 PROMPT = "you> "
 ALEXA = "alexa> "
 SIMULATOR = "sim> "
+DEVICE = "device> "
 INDENT = " " * len(ALEXA)
 
 
@@ -20,3 +21,13 @@ def format_turn(turn: Turn, *, echo: bool = True) -> list[str]:
         return [*lines, f"{SIMULATOR}{turn.note}"]
     first, *rest = turn.lines()
     return [*lines, f"{ALEXA}{first}", *(f"{INDENT}{line}" for line in rest)]
+
+
+def format_events(events: list[PlaybackEvent]) -> list[str]:
+    """The playback events a device sent, each with what the skill answered."""
+    lines = []
+    for event in events:
+        lines.append(f"{DEVICE}{event.kind.removeprefix('AudioPlayer.')} {event.token}")
+        lines.extend(f"{INDENT}<- {answer}" for answer in event.answer)
+        lines.extend(f"{INDENT}problem: {problem}" for problem in event.problems)
+    return lines

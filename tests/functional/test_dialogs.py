@@ -31,6 +31,7 @@ DIALOGS = sorted(DIALOGS_DIR.glob("*.yaml"))
 TOUR = DIALOGS_DIR / "en_us_tour.yaml"
 REQUIRED = {
     "en_us_tour",
+    "en_us_play_all",
     "en_us_memory",
     "one_shot",
     "unknown_topic",
@@ -80,12 +81,33 @@ def remembering(mocked_aws: None) -> InProcess:
     return InProcess(build_handler(content, skill_id=None, memory=Memory(store)))
 
 
+@pytest.fixture
+def with_audio(tmp_path: Path) -> InProcess:
+    """The skill in this process with an MP3 named for every English fact (on a test host)."""
+    from factskill.config import Settings
+    from factskill.content import ContentStore
+    from factskill.wiring import build_handler
+
+    settings = Settings(
+        content_dir=str(ASSETS_DIR),
+        audio_manifest=write_audio_manifest(tmp_path / "m.json", load_deck(ASSETS_DIR, "en")),
+        audio_base_url="https://audio.example.test/",
+    )
+    return InProcess(build_handler(ContentStore(settings), skill_id=None))
+
+
 @pytest.mark.parametrize("path", DIALOGS, ids=lambda p: p.stem)
 def test_dialog_passes_in_process(path: Path, request: pytest.FixtureRequest) -> None:
-    memory = load_dialog(path).memory
-    mismatch, lines = play(path, request.getfixturevalue("remembering") if memory else None)
+    dialog = load_dialog(path)
+    transport = None
+    if dialog.memory:
+        transport = request.getfixturevalue("remembering")
+    elif dialog.audio_player:
+        transport = request.getfixturevalue("with_audio")
+    mismatch, lines = play(path, transport, audio_player=dialog.audio_player)
     assert mismatch is None, "\n".join(lines)
-    assert sum(line.startswith("you> ") for line in lines) == len(load_dialog(path).turns)
+    spoken = sum(turn.play is None for turn in dialog.turns)
+    assert sum(line.startswith("you> ") for line in lines) == spoken
 
 
 def test_the_memory_dialog_fails_on_a_skill_without_memory() -> None:
@@ -545,3 +567,22 @@ def test_chat_trusts_the_ca_the_local_stack_wrote_by_default() -> None:
     from factlocal.project import Project
 
     assert Project.at(REPO_ROOT).state / "ca.pem" == REPO_ROOT / chat.LOCAL_STACK_CA
+
+
+def test_chat_plays_a_stream_with_dot_play(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = write_audio_manifest(tmp_path / "m.json", load_deck(ASSETS_DIR, "en"))
+    monkeypatch.setenv("AUDIO_BASE_URL", "https://audio.example.test/")
+    monkeypatch.setenv("AUDIO_MANIFEST", manifest)
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.StringIO("ask serverless facts to play all facts\n.play 2\npause\n.play\n.quit\n"),
+    )
+    assert chat.main(["--audio-player", "--no-audio-check"]) == 0
+    out = capsys.readouterr().out
+    assert "directive: AudioPlayer.Play REPLACE_ALL" in out
+    assert out.count("device> PlaybackStarted") == 2
+    assert "<- AudioPlayer.Play ENQUEUE" in out
+    assert "directive: AudioPlayer.Stop" in out
+    assert out.rstrip().endswith("sim> nothing is playing")

@@ -30,7 +30,8 @@ from factsim.transport import HttpTransport
 
 logger = logging.getLogger("demo")
 
-DIALOGS = ("en_us_tour.yaml", "en_us_memory.yaml", "de_de.yaml")  # in the project's tests/dialogs/
+# In the project's tests/dialogs/.
+DIALOGS = ("en_us_tour.yaml", "en_us_memory.yaml", "en_us_play_all.yaml", "de_de.yaml")
 APPLICATION_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
 
@@ -56,6 +57,7 @@ def talk(project: Project, endpoint: str, dialog_path: Path, audio: AudioLog) ->
         application_id=APPLICATION_ID,
         check_audio=audio,
         resolver=Resolver.for_locale(dialog.locale, models_dir=project.models),
+        audio_player=dialog.audio_player,
     )
     before = len(audio.verdicts)
     problem = run_dialog(dialog, conversation, topic_of=fact_topics(project.assets))
