@@ -127,6 +127,23 @@ class MemoryStore(Protocol):
 
     def delete(self, account: str) -> None: ...
 
+    def claim(self, key: str, token: str, *, now: int) -> bool:
+        """Record that the stream on device `key` moved on from `token`: True the first time,
+        False when it already had (another container's answer to the same event)."""
+        ...
+
+
+# The item of a device's stream: its digest, apart from any account's (whose key is a bare
+# digest), kept a day (a stream's events come within minutes of each other).
+DEVICE_KEY_PREFIX = "device:"
+STREAM_KEEP_SECONDS = 24 * 3600
+
+
+def device_key(device_id: str) -> str:
+    import hashlib
+
+    return DEVICE_KEY_PREFIX + hashlib.sha256(device_id.encode("utf-8", "replace")).hexdigest()
+
 
 class DynamoStore:
     """The memory table through botocore's DynamoDB client, made on first use."""
@@ -202,6 +219,27 @@ class DynamoStore:
     def delete(self, account: str) -> None:
         self.client.delete_item(TableName=self.table, Key={KEY_ATTRIBUTE: {"S": account}})
 
+    def claim(self, key: str, token: str, *, now: int) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key={KEY_ATTRIBUTE: {"S": key}},
+                UpdateExpression="SET #a = :t, #ttl = :expires",
+                ConditionExpression="attribute_not_exists(#a) OR #a <> :t",
+                ExpressionAttributeNames={"#a": "advanced", "#ttl": TTL_ATTRIBUTE},
+                ExpressionAttributeValues={
+                    ":t": {"S": token},
+                    ":expires": {"N": str(now + STREAM_KEEP_SECONDS)},
+                },
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
 
 class Memory:
     """The skill's view of the store: never raises, pauses after a failure, logs it once."""
@@ -260,6 +298,19 @@ class Memory:
             return None
         logger.warning("memory kept changing under %d writes: not remembered", WRITE_TRIES)
         return None
+
+    def claim(self, device_id: str, token: str) -> bool | None:
+        """Whether this is the first answer to move the device's stream on from `token`
+        (across every container), or None when memory cannot be reached now."""
+        if not self._available():
+            return None
+        try:
+            first = self.store.claim(device_key(device_id), token, now=int(self.clock()))
+        except Exception as exc:
+            self._failed("claim", exc)
+            return None
+        self._ok()
+        return first
 
     def forget(self, account: str) -> None:
         """Delete the account's item (SkillDisabled)."""

@@ -44,6 +44,10 @@ def test_demo_talks_over_http_plays_valid_audio_and_stops(
     assert "=== en-US: en_us_memory.yaml" in out
     assert "alexa> Welcome back to Serverless Facts. Here's a fact you haven't heard yet." in out
     assert re.search(r"listener memory: DynamoDB table \S+ at https://127\.0\.0\.1:\d+", out)
+    # the deck played through as one stream, every track's MP3 fetched and checked
+    assert "=== en-US: en_us_play_all.yaml" in out
+    assert out.count("device> PlaybackStarted") >= 30
+    assert "problem:" not in out
     played = re.search(r"(\d+) audio URLs played, (\d+) valid Alexa MP3s", out)
     assert played and int(played.group(1)) >= 2 and played.group(1) == played.group(2)
     assert re.search(

@@ -235,3 +235,38 @@ def test_memory_off_imports_no_aws_client() -> None:
         check=True,
     )
     assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_two_containers_move_a_stream_on_once(dynamodb: Any, tmp_path: Any) -> None:
+    """A duplicate NearlyFinished, or the Finished after it, answered by another container."""
+    from factcontent.files import load_deck
+    from tests.playback import intent_while_playing, playback_request
+    from tests.support import write_audio_manifest
+
+    settings = Settings(
+        content_dir=str(ASSETS_DIR),
+        audio_manifest=write_audio_manifest(tmp_path / "m.json", load_deck(ASSETS_DIR, "en")),
+        audio_base_url="https://audio.example.test/",
+    )
+
+    def container() -> Invoke:
+        store = DynamoStore(TABLE, client_factory=lambda: dynamodb)
+        handler = build_handler(ContentStore(settings), skill_id=None, memory=Memory(store))
+        return lambda event: handler(event, None)
+
+    one, other = container(), container()
+
+    def directives(response: dict[str, Any]) -> list[dict[str, Any]]:
+        return list(response["response"].get("directives") or [])
+
+    start = one(intent_while_playing("PlayAllFactsIntent", token=None))
+    token = directives(start)[0]["audioItem"]["stream"]["token"]
+    nearly = playback_request("AudioPlayer.PlaybackNearlyFinished", token=token)
+    assert directives(one(nearly))[0]["playBehavior"] == "ENQUEUE"
+    assert directives(other(nearly)) == []  # the duplicate, in another container
+    finished = playback_request("AudioPlayer.PlaybackFinished", token=token)
+    assert directives(other(finished)) == []  # the next one is queued already
+    stored = dynamodb.scan(TableName=TABLE)["Items"]
+    (device,) = [i for i in stored if i["listener"]["S"].startswith("device:")]
+    assert "TESTDEVICE" not in json.dumps(device)  # a digest, not the device id
+    assert int(device["expires_at"]["N"]) - time.time() < 24 * 3600 + 60

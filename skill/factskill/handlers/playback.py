@@ -85,8 +85,9 @@ class Advances:
 
     PlaybackNearlyFinished can come twice, and PlaybackFinished before it for a short clip: the
     first of them moves the stream on, the others must not queue the next fact again. Bounded
-    (the oldest forgotten first). A second container never sees these: the context check
-    (the device already plays another token) catches what it can of the rest.
+    (the oldest forgotten first). Another container's answers are not here: with memory on,
+    the memory table settles it for all of them (Memory.claim); with it off, the context check
+    (the device already plays another token) catches what it can.
     """
 
     def __init__(self, size: int = REMEMBERED_ADVANCES) -> None:
@@ -242,6 +243,15 @@ class AudioPlayerEventHandler(StoreHandler):
         request_type = getattr(handler_input.request_envelope.request, "object_type", None)
         return request_type in PLAYBACK_EVENTS
 
+    def _first_advance(self, device: str, token: str) -> bool:
+        """This container first, then (memory on) every container, through the table."""
+        if not self.advances.first(device, token):
+            return False
+        if self.memory is None:
+            return True
+        shared = self.memory.claim(device, token)
+        return shared is not False  # memory unreachable: this container's word
+
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
         builder = handler_input.response_builder
@@ -257,7 +267,7 @@ class AudioPlayerEventHandler(StoreHandler):
         playing = getattr(_player_state(handler_input), "token", None)
         if kind == "AudioPlayer.PlaybackNearlyFinished" and playing not in (None, token):
             return builder.response  # the device already plays something else
-        if not self.advances.first(device_id(handler_input), str(token)):
+        if not self._first_advance(device_id(handler_input), str(token)):
             return builder.response  # already moved on from this one
         content = self.store.for_locale(cursor.locale)
         ordered = playlist(content, cursor)
