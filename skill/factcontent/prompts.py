@@ -42,6 +42,8 @@ PROMPT_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "play_no_audio": frozenset(),  # no fact of the playlist has a playable MP3
     "playback_subtitle": frozenset({"number", "count"}),  # on screens, under the title
     "not_playing": frozenset(),  # pause, resume... with nothing playing
+    "resume_offer": frozenset(),  # a launch, with memory, after a stream was left unfinished
+    "resume_reprompt": frozenset(),
     "list_separator": frozenset(),
     "list_last_separator": frozenset(),
 }
@@ -56,6 +58,7 @@ QUESTION_PROMPTS = (
     "fallback",
     "error",
     "not_playing",
+    "resume_offer",
 )
 # Their reprompts: each must ask a question (and may add a hint after it).
 REPROMPTS = (
@@ -64,6 +67,7 @@ REPROMPTS = (
     "help_reprompt",
     "fallback_reprompt",
     "error_reprompt",
+    "resume_reprompt",
 )
 QUESTION_MARKS = ("?", "？", "か。", "か")
 # Prompts spoken between list items: punctuation alone (", ") is all they need to say.

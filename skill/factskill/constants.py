@@ -36,3 +36,6 @@ ATTR_TOPIC = "topic"
 # this session), and the listener's visits, this one included.
 ATTR_MEMORY_VERSION = "mv"
 ATTR_VISITS = "mn"
+# With memory on, at a launch that offers to carry on a stream: its token and offset.
+ATTR_RESUME = "rs"
+ATTR_RESUME_AT = "ro"

@@ -49,6 +49,8 @@ def recall(
         topic=state.topic or recalled.topic,
         memory_version=recalled.version,
         visits=recalled.visits + 1,  # this visit
+        resume=recalled.stream,
+        resume_at=recalled.stream_at,
     )
     return remembered, recalled.visits > 0
 
@@ -59,13 +61,16 @@ def remember(
     language: str,
     before: SessionState,
     after: SessionState,
+    *,
+    visit: bool = False,
 ) -> SessionState:
-    """Write the listener's facts if they changed; `after` with the item's new version."""
+    """Write the listener's facts if they changed (or, with `visit`, to count a visit that
+    tells no fact); `after` with the item's new version."""
     version = after.memory_version
     if memory is None or version is None or version == UNREACHABLE:
         return after
     unchanged = after.seen == before.seen and after.topic == before.topic
-    if unchanged and version > 0:  # nothing new to keep (the first write counts the visit)
+    if unchanged and version > 0 and not visit:  # nothing new (the first write counts the visit)
         return after
     who = identity(handler_input)
     if who is None:

@@ -49,6 +49,8 @@ class Recalled(Record):
     topic: str | None = None
     visits: int = 0
     version: int = 0  # 0: no item yet
+    stream: str | None = None  # the token of the stream they last played, on any device
+    stream_at: int = 0  # where it stopped, in milliseconds
 
 
 class Kept(Record):
@@ -82,6 +84,13 @@ def _names(listener: str, language: str) -> tuple[str, str]:
     return f"h_{listener}_{language}", f"m_{listener}"
 
 
+def _stream_name(listener: str) -> str:
+    return f"p_{listener}"
+
+
+MAX_TOKEN_LENGTH = 1024  # AudioPlayer's
+
+
 def _ids(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
@@ -108,11 +117,19 @@ def recalled_from(item: Mapping[str, Any] | None, listener: str, language: str) 
         version = int(item["version"]["N"])
     except (KeyError, TypeError, ValueError):
         version = 0
+    stream = _json(item, _stream_name(listener))
+    stream = stream if isinstance(stream, Mapping) else {}
+    token, offset = stream.get("token"), stream.get("offset")
+    valid_token = isinstance(token, str) and 0 < len(token) <= MAX_TOKEN_LENGTH and token.isascii()
     return Recalled(
         heard=_ids(_json(item, heard_name)),
         topic=topic if isinstance(topic, str) and 0 < len(topic) <= MAX_ID_LENGTH else None,
         visits=visits if isinstance(visits, int) and not isinstance(visits, bool) else 0,
         version=version,
+        stream=token if valid_token else None,
+        stream_at=offset
+        if valid_token and isinstance(offset, int) and not isinstance(offset, bool) and offset > 0
+        else 0,
     )
 
 
@@ -126,6 +143,12 @@ class MemoryStore(Protocol):
         ...
 
     def delete(self, account: str) -> None: ...
+
+    def keep_stream(
+        self, account: str, listener: str, token: str | None, offset: int, *, now: int
+    ) -> None:
+        """Keep where the listener's stream is (None: it played to its end)."""
+        ...
 
     def claim(self, key: str, token: str, *, now: int) -> bool:
         """Record that the stream on device `key` moved on from `token`: True the first time,
@@ -219,6 +242,26 @@ class DynamoStore:
     def delete(self, account: str) -> None:
         self.client.delete_item(TableName=self.table, Key={KEY_ATTRIBUTE: {"S": account}})
 
+    def keep_stream(
+        self, account: str, listener: str, token: str | None, offset: int, *, now: int
+    ) -> None:
+        # Not versioned: a position is the latest word, and it never touches the facts heard.
+        names = {"#p": _stream_name(listener), "#ttl": TTL_ATTRIBUTE}
+        values: dict[str, Any] = {":expires": {"N": str(now + KEEP_SECONDS)}}
+        if token is None:
+            expression = "REMOVE #p SET #ttl = :expires"
+        else:
+            expression = "SET #p = :p, #ttl = :expires"
+            position = {"token": token, "offset": offset}
+            values[":p"] = {"S": json.dumps(position, separators=(",", ":"))}
+        self.client.update_item(
+            TableName=self.table,
+            Key={KEY_ATTRIBUTE: {"S": account}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        )
+
     def claim(self, key: str, token: str, *, now: int) -> bool:
         from botocore.exceptions import ClientError
 
@@ -298,6 +341,17 @@ class Memory:
             return None
         logger.warning("memory kept changing under %d writes: not remembered", WRITE_TRIES)
         return None
+
+    def keep_stream(self, account: str, listener: str, token: str | None, offset: int) -> None:
+        """Keep where the listener's stream is, for a launch on any device to offer it."""
+        if not self._available():
+            return
+        try:
+            self.store.keep_stream(account, listener, token, offset, now=int(self.clock()))
+        except Exception as exc:
+            self._failed("keep the stream", exc)
+            return
+        self._ok()
 
     def claim(self, device_id: str, token: str) -> bool | None:
         """Whether this is the first answer to move the device's stream on from `token`

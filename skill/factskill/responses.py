@@ -138,11 +138,17 @@ def new_fact(
         lead = (*lead, prompts.say("topic_intro", topic=content.deck.topics[topic]))
     if memory is None:
         after = SessionState(
-            seen=pick.seen, last=pick.fact.id, topic=topic, memory_version=None, visits=0
+            seen=pick.seen,
+            last=pick.fact.id,
+            topic=topic,
+            memory_version=None,
+            visits=0,
+            resume=None,
+            resume_at=0,
         )  # every field given: Record's fast path
         save_state(handler_input, after)
     else:
-        after = state._replace(seen=pick.seen, last=pick.fact.id, topic=topic)
+        after = state._replace(seen=pick.seen, last=pick.fact.id, topic=topic, resume=None)
         save_state(
             handler_input, remember(handler_input, memory, content.deck.language, state, after)
         )

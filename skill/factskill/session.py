@@ -10,6 +10,8 @@ from factcontent.records import Record
 from factskill.constants import (
     ATTR_LAST,
     ATTR_MEMORY_VERSION,
+    ATTR_RESUME,
+    ATTR_RESUME_AT,
     ATTR_SEEN,
     ATTR_TOPIC,
     ATTR_VISITS,
@@ -27,6 +29,16 @@ def _id_or_none(value: object) -> str | None:
     return value
 
 
+MAX_TOKEN_LENGTH = 1024  # AudioPlayer's
+
+
+def _token_or_none(value: object) -> str | None:
+    """A stream token as the session may carry it (factskill.playlist decodes it when used)."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_TOKEN_LENGTH or not value.isascii():
+        return None
+    return value
+
+
 def _count_or_none(value: object, *, low: int) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and low <= value < 2**53:
         return value
@@ -39,6 +51,8 @@ class SessionState(Record):
     topic: str | None = None
     memory_version: int | None = None  # None: memory not read this session (or memory off)
     visits: int = 0
+    resume: str | None = None  # the stream a launch offered to carry on (its token), if any
+    resume_at: int = 0  # where, in milliseconds
 
     @classmethod
     def from_attributes(cls, attributes: object) -> SessionState:
@@ -60,6 +74,8 @@ class SessionState(Record):
             visits=0
             if version is None
             else _count_or_none(attributes.get(ATTR_VISITS), low=0) or 0,
+            resume=_token_or_none(attributes.get(ATTR_RESUME)),
+            resume_at=_count_or_none(attributes.get(ATTR_RESUME_AT), low=0) or 0,
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -71,4 +87,7 @@ class SessionState(Record):
         if self.memory_version is not None:
             attributes[ATTR_MEMORY_VERSION] = self.memory_version
             attributes[ATTR_VISITS] = self.visits
+        if self.resume is not None:
+            attributes[ATTR_RESUME] = self.resume
+            attributes[ATTR_RESUME_AT] = self.resume_at
         return attributes

@@ -107,7 +107,9 @@ def playback_requests(locale: str) -> list[dict[str, Any]]:
     events += [
         intent_while_playing(name, token=token, locale=locale) for name in MODELS[locale].intents
     ]
-    return events
+    answer = intent_while_playing("AMAZON.YesIntent", token=None, new=False, locale=locale)
+    answer["session"]["attributes"] = {"rs": token, "ro": 1000}  # a launch offered to resume
+    return [*events, answer]
 
 
 @pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))

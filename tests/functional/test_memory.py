@@ -270,3 +270,78 @@ def test_two_containers_move_a_stream_on_once(dynamodb: Any, tmp_path: Any) -> N
     (device,) = [i for i in stored if i["listener"]["S"].startswith("device:")]
     assert "TESTDEVICE" not in json.dumps(device)  # a digest, not the device id
     assert int(device["expires_at"]["N"]) - time.time() < 24 * 3600 + 60
+
+
+def test_a_stream_stopped_on_one_device_is_offered_on_another(dynamodb: Any, tmp_path: Any) -> None:
+    from factcontent.files import load_deck
+    from tests.playback import intent_while_playing, playback_request, with_audio_player
+    from tests.support import write_audio_manifest
+
+    settings = Settings(
+        content_dir=str(ASSETS_DIR),
+        audio_manifest=write_audio_manifest(tmp_path / "m.json", load_deck(ASSETS_DIR, "en")),
+        audio_base_url="https://audio.example.test/",
+    )
+    store = DynamoStore(TABLE, client_factory=lambda: dynamodb)
+    handler = build_handler(ContentStore(settings), skill_id=None, memory=Memory(store))
+
+    def invoke(event: dict[str, Any]) -> dict[str, Any]:
+        response = handler(json.loads(json.dumps(event)), None)
+        assert_valid_response(response)
+        return response
+
+    def play_of(response: dict[str, Any]) -> dict[str, Any]:
+        (play,) = [d for d in response["response"]["directives"] if d["type"] == "AudioPlayer.Play"]
+        return play
+
+    kitchen = play_of(invoke(intent_while_playing("PlayAllFactsIntent", token=None)))
+    token = kitchen["audioItem"]["stream"]["token"]
+    invoke(playback_request("AudioPlayer.PlaybackStarted", token=token))
+    following = play_of(invoke(playback_request("AudioPlayer.PlaybackFailed", token=token)))
+    second = following["audioItem"]["stream"]["token"]
+    invoke(playback_request("AudioPlayer.PlaybackStopped", token=second, offset=5200))
+
+    # another device of the account, with AudioPlayer: offered to carry on
+    launch = with_audio_player(load_event("launch"))
+    launch["context"]["System"]["device"]["deviceId"] = "amzn1.ask.device.CAR"
+    offer = invoke(launch)
+    assert text_of(ssml_of(offer)).startswith("Welcome back to Serverless Facts. Last time you")
+    assert offer["response"]["shouldEndSession"] is False
+    yes = load_event("get_new_fact", attributes=offer["sessionAttributes"])
+    yes = with_audio_player(yes)
+    yes["session"]["new"] = False
+    yes["request"]["intent"] = {"name": "AMAZON.YesIntent", "confirmationStatus": "NONE"}
+    resumed = play_of(invoke(yes))["audioItem"]["stream"]
+    assert resumed["offsetInMilliseconds"] == 5200
+    assert resumed["token"] != second and resumed["token"].split("|")[6] == second.split("|")[6]
+
+    # a device without AudioPlayer is only welcomed back; "no" to the offer is a fact
+    plain = text_of(ssml_of(invoke(load_event("launch"))))
+    assert plain.startswith("Welcome back to Serverless Facts. Here's a fact")
+    no = dict(yes, request={**yes["request"], "intent": {"name": "AMAZON.NoIntent"}})
+    no["session"] = {**yes["session"], "attributes": offer["sessionAttributes"]}
+    told = invoke(no)
+    assert "Want another fact?" in text_of(ssml_of(told))
+    assert "rs" not in told["sessionAttributes"]
+
+
+def test_a_stream_played_to_its_end_is_not_offered(dynamodb: Any, tmp_path: Any) -> None:
+    from factcontent.files import load_deck
+    from tests.playback import intent_while_playing, playback_request, with_audio_player
+    from tests.support import write_audio_manifest
+
+    deck = load_deck(ASSETS_DIR, "en")
+    only = [deck.facts[0].id]
+    settings = Settings(
+        content_dir=str(ASSETS_DIR),
+        audio_manifest=write_audio_manifest(tmp_path / "m.json", deck, ids=only),
+        audio_base_url="https://audio.example.test/",
+    )
+    store = DynamoStore(TABLE, client_factory=lambda: dynamodb)
+    handler = build_handler(ContentStore(settings), skill_id=None, memory=Memory(store))
+    start = handler(intent_while_playing("PlayAllFactsIntent", token=None), None)
+    token = start["response"]["directives"][0]["audioItem"]["stream"]["token"]
+    handler(playback_request("AudioPlayer.PlaybackStarted", token=token), None)
+    handler(playback_request("AudioPlayer.PlaybackFinished", token=token), None)  # the last one
+    again = handler(with_audio_player(load_event("launch")), None)
+    assert "Last time you were playing" not in text_of(ssml_of(again))

@@ -22,6 +22,7 @@ from factskill.handlers.playback import (
     PlayAllFactsHandler,
     PlaybackControllerHandler,
     PlaybackIntentHandler,
+    ResumeAnswerHandler,
 )
 
 # Handlers that answer from content; they take the ContentStore (and memory, when on).
@@ -29,6 +30,7 @@ CONTENT_HANDLERS = (
     LaunchRequestHandler,
     GetNewFactIntentHandler,
     PlaybackIntentHandler,  # "next", "stop"... said to a stream of ours: before their dialog use
+    ResumeAnswerHandler,  # "yes"/"no" to a launch's offer to carry on a stream: before "yes"
     AnotherFactHandler,
     RepeatIntentHandler,
     ListTopicsIntentHandler,

@@ -6,16 +6,20 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
+from factskill.content import LocaleContent
 from factskill.handlers.base import StoreHandler
-from factskill.listeners import recall
+from factskill.handlers.playback import resume_offer
+from factskill.listeners import recall, remember
 from factskill.responses import (
     ask,
     content_for,
     new_fact,
+    save_state,
     session_state,
     speak_fact,
     topic_list,
 )
+from factskill.session import SessionState
 from factskill.slots import read_topic
 from factskill.speech import SpeechBuilder
 
@@ -33,6 +37,10 @@ class LaunchRequestHandler(StoreHandler):
             state, returning = recall(
                 handler_input, self.memory, content.deck.language, session_state(handler_input)
             )
+            if state.resume is not None:
+                if resume_offer(handler_input, content, state.resume):
+                    return self._offer_resume(handler_input, content, state)
+                state = state._replace(resume=None, resume_at=0)
             # "welcome back, here's one you haven't heard": not when every fact was heard
             returning = returning and not set(content.deck.ids()) <= set(state.seen)
         welcome = content.prompts.say("welcome_back" if returning else "welcome")
@@ -45,6 +53,17 @@ class LaunchRequestHandler(StoreHandler):
             memory=self.memory,
             state=state,  # read once: new_fact goes on from it
         )
+
+    def _offer_resume(
+        self, handler_input: HandlerInput, content: LocaleContent, state: SessionState
+    ) -> Response:
+        """Welcome back, and offer to carry on the stream the listener stopped (any device)."""
+        language = content.deck.language
+        state = remember(handler_input, self.memory, language, state, state, visit=True)
+        save_state(handler_input, state)
+        prompts = content.prompts
+        speech = SpeechBuilder().text(prompts.say("resume_offer"))
+        return ask(handler_input, speech, prompts.say("resume_reprompt"), store=self.store)
 
 
 class GetNewFactIntentHandler(StoreHandler):

@@ -17,10 +17,12 @@ from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from factskill.audioplayer import ENQUEUE, clear_queue_directive, play_directive, stop_directive
+from factskill.constants import ATTR_RESUME
 from factskill.content import LocaleContent
 from factskill.handlers.base import StoreHandler
+from factskill.listeners import identity
 from factskill.playlist import Cursor, decode, first, moved, new_seed, order, playable, reordered
-from factskill.responses import ask, content_for, new_fact, topic_list
+from factskill.responses import ask, content_for, new_fact, save_state, session_state, topic_list
 from factskill.slots import read_topic
 from factskill.speech import SpeechBuilder
 
@@ -201,6 +203,59 @@ class PlaybackIntentHandler(StoreHandler):
         ).response
 
 
+def resume_offer(handler_input: HandlerInput, content: LocaleContent, token: str | None) -> bool:
+    """Whether a launch can offer to carry on the stream `token`: a device with AudioPlayer, a
+    stream of this locale whose fact still has its MP3."""
+    cursor = decode(token)
+    return (
+        cursor is not None
+        and cursor.locale == content.locale
+        and cursor.fact in content.audio
+        and has_audio_player(handler_input)
+    )
+
+
+class ResumeAnswerHandler(StoreHandler):
+    """'Yes' or 'no' to a launch's offer to carry on a stream: play it from where it stopped,
+    or tell a fact instead."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if get_intent_name_or_none(handler_input) not in ("AMAZON.YesIntent", "AMAZON.NoIntent"):
+            return False
+        session = handler_input.request_envelope.session
+        attributes = getattr(session, "attributes", None)
+        return isinstance(attributes, dict) and ATTR_RESUME in attributes
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        state = session_state(handler_input)
+        content = content_for(handler_input, self.store)
+        cursor = decode(state.resume)
+        if get_intent_name(handler_input) == "AMAZON.YesIntent" and cursor is not None:
+            played = self.store.for_locale(cursor.locale)
+            ordered = playlist(played, cursor)
+            target = moved(cursor, ordered, 0)  # a new play of the same place, on this device
+            if target is not None and target.fact in played.audio:
+                save_state(handler_input, state._replace(resume=None, resume_at=0))
+                builder = handler_input.response_builder
+                directive = play_directive(played, target, ordered, offset_ms=state.resume_at)
+                return builder.add_directive(directive).set_should_end_session(True).response
+        return new_fact(
+            handler_input,
+            self.store,
+            content,
+            topic=None,
+            memory=self.memory,
+            state=state._replace(resume=None, resume_at=0),
+        )
+
+
+def get_intent_name_or_none(handler_input: HandlerInput) -> str | None:
+    request = handler_input.request_envelope.request
+    if getattr(request, "object_type", None) != "IntentRequest":
+        return None
+    return str(get_intent_name(handler_input))
+
+
 class NotPlayingHandler(StoreHandler):
     """Pause, resume, loop... with no stream of ours: say so, and offer a fact."""
 
@@ -243,6 +298,14 @@ class AudioPlayerEventHandler(StoreHandler):
         request_type = getattr(handler_input.request_envelope.request, "object_type", None)
         return request_type in PLAYBACK_EVENTS
 
+    def _keep_place(self, handler_input: HandlerInput, token: str | None, offset: int) -> None:
+        """With memory on: where the listener's stream is, for a launch on any device."""
+        if self.memory is None:
+            return
+        who = identity(handler_input)
+        if who is not None:
+            self.memory.keep_stream(*who, token, max(0, offset))
+
     def _first_advance(self, device: str, token: str) -> bool:
         """This container first, then (memory on) every container, through the table."""
         if not self.advances.first(device, token):
@@ -258,7 +321,11 @@ class AudioPlayerEventHandler(StoreHandler):
         kind = getattr(request, "object_type", None)
         token = getattr(request, "token", None)
         cursor = decode(token)
-        if cursor is None or kind in ("AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackStopped"):
+        if cursor is None:
+            return builder.response
+        if kind in ("AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackStopped"):
+            offset = getattr(request, "offset_in_milliseconds", None)
+            self._keep_place(handler_input, str(token), offset if isinstance(offset, int) else 0)
             return builder.response
         if kind == "AudioPlayer.PlaybackFailed":
             logger.warning(
@@ -273,6 +340,8 @@ class AudioPlayerEventHandler(StoreHandler):
         ordered = playlist(content, cursor)
         following = moved(cursor, ordered, 1)
         if following is None or following.fact not in content.audio:
+            if kind == "AudioPlayer.PlaybackFinished":
+                self._keep_place(handler_input, None, 0)  # played to its end: nothing to resume
             return builder.response  # the end of the playlist, not looping
         if kind == "AudioPlayer.PlaybackNearlyFinished":
             directive = play_directive(
