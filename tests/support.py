@@ -56,7 +56,13 @@ def assert_valid_response(response: object) -> None:
 
 
 def write_audio_manifest(
-    path: Any, deck: Any, *, ids: Any = None, locale: str = "en-US", duration: float = 3.25
+    path: Any,
+    deck: Any,
+    *,
+    ids: Any = None,
+    locale: str = "en-US",
+    duration: float = 3.25,
+    captions: bool = False,
 ) -> str:
     """Write a format-1 manifest naming an MP3 for each fact of `deck` (of `ids`, if given),
     made from the fact's current text, under audio/<locale>/<id>.mp3; return its path."""
@@ -69,6 +75,7 @@ def write_audio_manifest(
             "key": f"audio/{locale}/{fact.id}.mp3",
             "duration": duration,
             "text_sha256": text_digest(fact.text),
+            **({"captions": f"audio/{locale}/{fact.id}.vtt"} if captions else {}),
         }
         for fact in deck.facts
         if ids is None or fact.id in ids

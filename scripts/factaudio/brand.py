@@ -55,6 +55,12 @@ class Brand:
     tail_ms: int  # the bed after the last word, fading out
     digest: str  # of the settings and the sound files: part of every job key
 
+    def voice_start_ms(self, frame_rate: int) -> int:
+        """Where mix() puts the voice: after the sting, less their overlap."""
+        if self.sting is None:
+            return 0
+        return max(0, len(self.sting.set_frame_rate(frame_rate)) - self.sting_overlap_ms)
+
     def mix(self, voice: AudioSegment) -> AudioSegment:
         """The voice with the sting before it and the ducked bed under it (pydub overlays)."""
         voice = voice.set_channels(1)
@@ -65,7 +71,7 @@ class Brand:
             sting = _at_level(
                 self.sting.set_frame_rate(voice.frame_rate), level + self.sting_gain_db
             )
-            start = max(0, len(sting) - self.sting_overlap_ms)
+            start = self.voice_start_ms(voice.frame_rate)
             out = AudioSegment.silent(start + len(voice), frame_rate=voice.frame_rate)
             out = out.overlay(sting).overlay(voice, position=start)
         if self.bed is not None:

@@ -11,7 +11,7 @@ ENV_ASSETS_DIR = "FACTS_ASSETS_DIR"
 # Bump when the pipeline's output changes for the same input: every file is rebuilt.
 # 2: -14 LUFS under a true-peak limiter (was -16 LUFS, gain only); 3: lexicons, kana readings;
 # 4: a causal band limit (was zero-phase).
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 
 # Alexa's SSML <audio> format (factcontent.limits), and our loudness target.
 SAMPLE_RATE = 24000

@@ -7,10 +7,11 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from factaudio.captions import WordMark, marks_onto, words_of
 from factaudio.constants import POLLY_TPS
 from factaudio.exceptions import PipelineError, SynthesisError
 from factaudio.lexicon import POLLY_LEXICONS_PER_REQUEST, Lexicon
@@ -55,6 +56,31 @@ class Engine(Protocol):
     ) -> AudioSegment: ...
 
     def max_tps(self, voice: Voice) -> float | None: ...
+
+
+class Speech(NamedTuple):
+    """Synthesized audio and when each word of the text starts in it (for captions)."""
+
+    segment: AudioSegment
+    marks: tuple[WordMark, ...] = ()
+
+
+def speak(
+    engine: Engine,
+    text: str,
+    voice: Voice,
+    lexicon: Lexicon | None = None,
+    *,
+    wait: Callable[[], None] = lambda: None,
+) -> Speech:
+    """The engine's audio with word marks when it times words (its `speak`), else without;
+    `wait` comes before each request the engine makes (a rate limiter's)."""
+    timed = getattr(engine, "speak", None)
+    if timed is not None:
+        speech: Speech = timed(text, voice, lexicon, wait=wait)
+        return speech
+    wait()
+    return Speech(engine.synthesize(text, voice, lexicon))
 
 
 class RateLimiter:
@@ -146,6 +172,24 @@ class PollyEngine:
             page = self._client.describe_voices(NextToken=token)
 
     def synthesize(self, text: str, voice: Voice, lexicon: Lexicon | None = None) -> AudioSegment:
+        return decode_mp3(self._request(text, voice, lexicon, "mp3"))
+
+    def speak(
+        self,
+        text: str,
+        voice: Voice,
+        lexicon: Lexicon | None = None,
+        *,
+        wait: Callable[[], None] = lambda: None,
+    ) -> Speech:
+        """The audio, then its word speech marks (a second request, billed as the first)."""
+        wait()
+        segment = self.synthesize(text, voice, lexicon)
+        wait()
+        raw = self._request(text, voice, lexicon, "json")
+        return Speech(segment, tuple(polly_word_marks(text, raw)))
+
+    def _request(self, text: str, voice: Voice, lexicon: Lexicon | None, output: str) -> bytes:
         from botocore.exceptions import BotoCoreError, ClientError
 
         billed = billed_characters(text)
@@ -159,6 +203,8 @@ class PollyEngine:
         if len(names) > POLLY_LEXICONS_PER_REQUEST:
             raise SynthesisError(f"{len(names)} lexicons; Polly applies at most 5 per request")
         request: dict[str, Any] = {"LexiconNames": names} if names else {}
+        if output == "json":
+            request["SpeechMarkTypes"] = ["word"]
         for attempt in range(LEXICON_TRIES):
             try:
                 response = self._client.synthesize_speech(
@@ -166,7 +212,7 @@ class PollyEngine:
                     TextType="text",
                     VoiceId=voice.voice,  # type: ignore[arg-type]
                     Engine=voice.variant,  # type: ignore[arg-type]
-                    OutputFormat="mp3",
+                    OutputFormat=output,  # type: ignore[arg-type]
                     SampleRate="24000",
                     **request,
                 )
@@ -181,10 +227,31 @@ class PollyEngine:
                 raise SynthesisError(f"Polly {voice.label()} failed: {exc}") from exc
         stream = response["AudioStream"]
         try:
-            data = stream.read()
+            data: bytes = stream.read()
         finally:
             stream.close()
-        return decode_mp3(data)
+        return data
+
+
+def polly_word_marks(text: str, raw: bytes) -> list[WordMark]:
+    """Word marks from Polly's speech marks (JSON lines; start and end are UTF-8 byte offsets
+    of the word in the text), as character offsets."""
+    import json
+
+    encoded = text.encode("utf-8")
+    char_at = {len(text[:i].encode("utf-8")): i for i in range(len(text) + 1)}
+    marks = []
+    for line in raw.decode("utf-8").splitlines():
+        if not line.strip():
+            continue
+        mark = json.loads(line)
+        start, end = mark.get("start"), mark.get("end")
+        if mark.get("type") != "word" or start not in char_at or end not in char_at:
+            continue
+        if not 0 <= start < end <= len(encoded):
+            continue
+        marks.append(WordMark(ms=int(mark["time"]), start=char_at[start], end=char_at[end]))
+    return marks
 
 
 LEXICON_TRIES = 5
@@ -200,6 +267,25 @@ _PHONEMES_IPA = 0x02
 _CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
 )
+
+
+class _EventStruct(ctypes.Structure):
+    """espeak_EVENT (speak_lib.h); `id` is a union of an int, a pointer and char[8]."""
+
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("unique_identifier", ctypes.c_uint),
+        ("text_position", ctypes.c_int),
+        ("length", ctypes.c_int),
+        ("audio_position", ctypes.c_int),
+        ("sample", ctypes.c_int),
+        ("user_data", ctypes.c_void_p),
+        ("id", ctypes.c_char * 8),
+    ]
+
+
+_EVENT_LIST_TERMINATED = 0
+_EVENT_WORD = 1
 
 
 class _VoiceStruct(ctypes.Structure):
@@ -255,6 +341,7 @@ class _Espeak:
                 "espeak-ng failed to initialize: reinstall the espeakng-loader wheel"
             )
         self._chunks: list[bytes] = []
+        self._words: list[tuple[int, int]] = []  # (ms, character position) of each word
         self._callback = _CALLBACK(self._collect)  # kept referenced while the library holds it
         self.lib.espeak_SetSynthCallback(self._callback)
         self.lock = threading.Lock()
@@ -263,6 +350,13 @@ class _Espeak:
     def _collect(self, wav: Any, count: int, events: Any) -> int:
         if wav and count > 0:
             self._chunks.append(ctypes.string_at(wav, count * 2))
+        if events:
+            event = ctypes.cast(events, ctypes.POINTER(_EventStruct))
+            index = 0
+            while event[index].type != _EVENT_LIST_TERMINATED:
+                if event[index].type == _EVENT_WORD:  # 1-based character position, ms
+                    self._words.append((event[index].audio_position, event[index].text_position))
+                index += 1
         return 0
 
     def _use(self, voice: str) -> None:
@@ -293,18 +387,19 @@ class _Espeak:
                 clauses.append(clause.decode("utf-8", "replace") if clause else "")
         return " ".join(clauses)
 
-    def speak(self, text: str, voice: str) -> bytes:
+    def speak(self, text: str, voice: str) -> tuple[bytes, list[tuple[int, int]]]:
+        """PCM of `text`, and (ms, 1-based character position) of each word it spoke."""
         with self.lock:
             self._use(voice)
             self.lib.espeak_SetParameter(_RATE, 165, 0)
-            self._chunks = []
+            self._chunks, self._words = [], []
             encoded = text.encode("utf-8") + b"\0"
             status = self.lib.espeak_Synth(
                 encoded, len(encoded), 0, _POS_CHARACTER, 0, _CHARS_UTF8 | _ENDPAUSE, None, None
             )
             if status != 0:
                 raise SynthesisError(f"espeak-ng failed with status {status}")
-            return b"".join(self._chunks)
+            return b"".join(self._chunks), list(self._words)
 
 
 _ESPEAK: _Espeak | None = None
@@ -386,12 +481,31 @@ class EspeakEngine:
         )
 
     def synthesize(self, text: str, voice: Voice, lexicon: Lexicon | None = None) -> AudioSegment:
+        return self.speak(text, voice, lexicon).segment
+
+    def speak(
+        self,
+        text: str,
+        voice: Voice,
+        lexicon: Lexicon | None = None,
+        *,
+        wait: Callable[[], None] = lambda: None,
+    ) -> Speech:
+        """The audio and its word events: times of the reading's words, shown as the fact's."""
+        import bisect
+
         engine = _espeak()
         reading = espeak_reading(text, self._language(voice), lexicon)
-        pcm = engine.speak(reading, voice.voice)
+        wait()
+        pcm, words = engine.speak(reading, voice.voice)
         if not pcm:
             raise SynthesisError(f"espeak-ng produced no audio for voice {voice.voice!r}")
-        return AudioSegment(data=pcm, sample_width=2, frame_rate=engine.sample_rate, channels=1)
+        segment = AudioSegment(data=pcm, sample_width=2, frame_rate=engine.sample_rate, channels=1)
+        starts = [start for start, _ in words_of(reading)]
+        timed = [
+            (ms, max(0, bisect.bisect_right(starts, position - 1) - 1)) for ms, position in words
+        ]
+        return Speech(segment, tuple(marks_onto(text, timed)))
 
 
 # A word, for naming what espeak-ng cannot read: a run of Latin letters and digits (with the

@@ -22,7 +22,16 @@ from factaudio.engines import Engine, NoVoice, RateLimiter
 from factaudio.exceptions import PipelineError
 from factaudio.lexicon import Lexicon
 from factaudio.loudness import check_loudness
-from factaudio.plan import Job, Plan, StoredObject, Voice, entry_for, make_jobs, plan_jobs
+from factaudio.plan import (
+    Job,
+    Plan,
+    StoredObject,
+    Voice,
+    captions_key,
+    entry_for,
+    make_jobs,
+    plan_jobs,
+)
 from factaudio.publish import Target, md5_hex
 from factaudio.stages import Skipped, Stages
 from factaudio.validate import check_alexa_mp3
@@ -235,6 +244,12 @@ def _adopt(target: Target, job: Job) -> AudioEntry | None:
         logger.warning("%s: rebuilding the damaged clip at %s (%s)", job.where, job.key, exc)
         return None
     target.touch(job.key)
+    captions: str | None = captions_key(job.key)
+    text = target.read_file(captions_key(job.key))
+    if text is None or not text.startswith(b"WEBVTT"):
+        captions = None  # the clip plays without them
+    else:
+        target.touch(captions_key(job.key))
     return entry_for(
         job,
         duration,
@@ -242,6 +257,7 @@ def _adopt(target: Target, job: Job) -> AudioEntry | None:
         true_peak=loudness.true_peak,
         size=len(data),
         md5=md5_hex(data),
+        captions=captions,
     )
 
 

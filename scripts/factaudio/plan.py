@@ -156,6 +156,11 @@ def plan_jobs(
     return Plan(tuple(build), keep, tuple(resume))
 
 
+def captions_key(clip_key: str) -> str:
+    """Where a clip's WebVTT captions go: next to it, the same name (content-addressed too)."""
+    return clip_key.removesuffix(".mp3") + ".vtt"
+
+
 def entry_for(
     job: Job,
     duration: float,
@@ -164,6 +169,7 @@ def entry_for(
     true_peak: float | None = None,
     size: int | None = None,
     md5: str | None = None,
+    captions: str | None = None,
 ) -> AudioEntry:
     return AudioEntry(
         key=job.key,
@@ -175,6 +181,7 @@ def entry_for(
         true_peak=true_peak,
         size=size,
         md5=md5,
+        captions=captions,
     )
 
 

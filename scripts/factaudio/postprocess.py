@@ -100,14 +100,20 @@ def decode_mp3(data: bytes) -> AudioSegment:
         ) from exc
 
 
-def trim_silence(segment: AudioSegment) -> AudioSegment:
-    """Cut leading and trailing silence, keeping a few milliseconds so words are not clipped."""
+def trim_bounds(segment: AudioSegment) -> tuple[int, int]:
+    """The (start, end) milliseconds trim_silence keeps."""
     lead = detect_leading_silence(segment, silence_threshold=SILENCE_THRESHOLD_DBFS)
     tail = detect_leading_silence(segment.reverse(), silence_threshold=SILENCE_THRESHOLD_DBFS)
     start = max(0, lead - KEEP_SILENCE_MS)
     end = min(len(segment), len(segment) - tail + KEEP_SILENCE_MS)
     if end <= start:
         raise SynthesisError("the audio is silent")
+    return start, end
+
+
+def trim_silence(segment: AudioSegment) -> AudioSegment:
+    """Cut leading and trailing silence, keeping a few milliseconds so words are not clipped."""
+    start, end = trim_bounds(segment)
     return segment[start:end]
 
 
@@ -153,16 +159,25 @@ ENCODE_ARGS = (
 
 
 class Prepared(NamedTuple):
-    """Audio ready to encode: silence trimmed, with the gain that normalizes its loudness."""
+    """Audio ready to encode: silence trimmed, with the gain that normalizes its loudness.
+
+    `shift_ms`: how far the voice moved from where the engine put it (silence trimmed off its
+    start, the brand's sting put before it): what word timings add to land in the clip.
+    """
 
     segment: AudioSegment
     gain: float
+    shift_ms: int = 0
 
 
 class Mixer(Protocol):
     """Something mixed with the voice before its loudness is set (the sonic brand)."""
 
     def mix(self, voice: AudioSegment) -> AudioSegment: ...
+
+    def voice_start_ms(self, frame_rate: int) -> int:
+        """Where the voice starts in what mix() returns."""
+        ...
 
 
 def prepare(
@@ -173,8 +188,11 @@ def prepare(
 ) -> Prepared:
     """Trim silence, mix in the brand if any, bring it to TARGET_LUFS under the true-peak limiter
     (in-process, no ffmpeg)."""
-    trimmed = trim_silence(segment)
+    start, end = trim_bounds(segment)
+    trimmed = segment[start:end]
+    shift = -start
     if brand is not None:
+        shift += brand.voice_start_ms(trimmed.frame_rate)
         trimmed = brand.mix(trimmed)
     samples = samples_of(trimmed)
     if trimmed.frame_rate != SAMPLE_RATE:  # resample here, so the limiter sees the final peaks
@@ -183,7 +201,7 @@ def prepare(
         common = math.gcd(SAMPLE_RATE, trimmed.frame_rate)
         samples = resample_poly(samples, SAMPLE_RATE // common, trimmed.frame_rate // common)
     normalized = normalize(band_limit(samples), SAMPLE_RATE, ceiling_db=ceiling_db)
-    return Prepared(segment_of(normalized, SAMPLE_RATE), 0.0)
+    return Prepared(segment_of(normalized, SAMPLE_RATE), 0.0, shift)
 
 
 @functools.cache

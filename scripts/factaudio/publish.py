@@ -59,8 +59,8 @@ class Target(Protocol):
 
     def put_audio(self, key: str, data: bytes, *, duration: float) -> None: ...
 
-    def put_file(self, key: str, data: bytes) -> None:
-        """Write an immutable JSON object (a deck, a generation)."""
+    def put_file(self, key: str, data: bytes, *, content_type: str = "application/json") -> None:
+        """Write an immutable object (a deck, a generation: JSON; captions: WebVTT)."""
         ...
 
     def touch(self, key: str) -> None:
@@ -148,7 +148,7 @@ class DirectoryTarget:
         # before the manifest that references them is published.
         self._atomic_write(self.root / key, data, durable=False)
 
-    def put_file(self, key: str, data: bytes) -> None:
+    def put_file(self, key: str, data: bytes, *, content_type: str = "application/json") -> None:
         self._atomic_write(self.root / key, data, durable=False)
 
     def touch(self, key: str) -> None:
@@ -242,12 +242,12 @@ class S3Target:
         body: bytes = response["Body"].read()
         return body
 
-    def put_file(self, key: str, data: bytes) -> None:
+    def put_file(self, key: str, data: bytes, *, content_type: str = "application/json") -> None:
         self.client.put_object(
             Bucket=self.bucket,
             Key=self._key(key),
             Body=data,
-            ContentType="application/json",
+            ContentType=content_type,
             CacheControl=CACHE_CONTROL,  # content-addressed: never changes
         )
 

@@ -14,10 +14,11 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import NamedTuple
 
-from factaudio.engines import Engine, RateLimiter
+from factaudio.captions import WordMark, cues, webvtt
+from factaudio.engines import Engine, RateLimiter, speak
 from factaudio.exceptions import PipelineError
 from factaudio.loudness import check_band
-from factaudio.plan import Job, entry_for
+from factaudio.plan import Job, captions_key, entry_for
 from factaudio.postprocess import (
     AudioSegment,
     Mixer,
@@ -33,6 +34,8 @@ from factaudio.validate import check_alexa_mp3
 from factcontent.manifest import AudioEntry
 
 logger = logging.getLogger(__name__)
+
+CAPTIONS_TYPE = "text/vtt; charset=utf-8"
 
 BATCH = 8
 
@@ -53,6 +56,7 @@ class _Spoken(NamedTuple):
     job: Job
     segment: AudioSegment
     result: Future[AudioEntry]
+    marks: tuple[WordMark, ...] = ()
 
 
 class Stages:
@@ -95,21 +99,20 @@ class Stages:
     def submit(self, job: Job, limiter: RateLimiter) -> Future[AudioEntry]:
         result: Future[AudioEntry] = Future()
 
-        def speak() -> None:
+        def run_tts() -> None:
             if self.stopping.is_set():
                 result.set_exception(Skipped(job.where))
                 return
             self.in_memory.acquire()
             try:
-                limiter.wait()
-                segment = self.engine.synthesize(job.text, job.voice, job.lexicon)
+                speech = speak(self.engine, job.text, job.voice, job.lexicon, wait=limiter.wait)
             except Exception as exc:
                 self.in_memory.release()
                 result.set_exception(named(job, exc))
                 return
-            self.spoken.put(_Spoken(job, segment, result))
+            self.spoken.put(_Spoken(job, speech.segment, result, speech.marks))
 
-        self.tts.submit(speak)
+        self.tts.submit(run_tts)
         return result
 
     def _post_loop(self) -> None:
@@ -142,7 +145,10 @@ class Stages:
                 ready.append((item, prepare(item.segment, brand=self.brand)))
             except Exception as exc:
                 item.result.set_exception(named(item.job, exc))
-        for item, encoded in zip((item for item, _ in ready), self._encode(ready), strict=True):
+        shifts = [prepared.shift_ms for _, prepared in ready]
+        for item, encoded, shift in zip(
+            (item for item, _ in ready), self._encode(ready), shifts, strict=True
+        ):
             if isinstance(encoded, Exception):
                 item.result.set_exception(named(item.job, encoded))
                 continue
@@ -156,6 +162,7 @@ class Stages:
                 )
                 duration = check_alexa_mp3(audio, where=item.job.where)
                 loudness = check_band(measured, where=item.job.where)
+                captions = self._captions(item, shift, duration)
                 self.target.put_audio(item.job.key, audio, duration=duration)
             except Exception as exc:
                 item.result.set_exception(named(item.job, exc))
@@ -168,8 +175,18 @@ class Stages:
                         true_peak=loudness.true_peak,
                         size=len(audio),
                         md5=md5_hex(audio),
+                        captions=captions,
                     )
                 )
+
+    def _captions(self, item: _Spoken, shift_ms: int, duration: float) -> str | None:
+        """Publish the clip's WebVTT captions (when its engine timed the words): their key."""
+        found = cues(item.job.text, item.marks, shift_ms=shift_ms, duration_ms=int(duration * 1000))
+        if not found:
+            return None
+        key = captions_key(item.job.key)
+        self.target.put_file(key, webvtt(found).encode("utf-8"), content_type=CAPTIONS_TYPE)
+        return key
 
     def _encode(self, ready: list[tuple[_Spoken, Prepared]]) -> list[bytes | Exception]:
         """Encode the batch in one run; if it fails, clip by clip, to blame the right fact."""

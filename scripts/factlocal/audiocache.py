@@ -15,7 +15,11 @@ from factcontent.layout import AUDIO_DIR, DECKS_DIR, GENERATIONS_DIR, MANIFEST_F
 
 logger = logging.getLogger(__name__)
 
-CONTENT_TYPES = {".mp3": "audio/mpeg", ".json": "application/json"}
+CONTENT_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".json": "application/json",
+    ".vtt": "text/vtt; charset=utf-8",  # a clip's captions
+}
 # What a generation consists of: its clips, its decks and its lineage, all content-addressed, and
 # the manifest that names them (restoring the manifest without its decks would publish a
 # generation whose decks are missing).

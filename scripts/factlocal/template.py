@@ -113,11 +113,18 @@ def create_memory_table(dynamodb: Any, table: str, *, path: Path = TEMPLATE) -> 
     actions) is checked on the template itself (tests/consistency/test_template.py).
     """
     settings = memory_table_settings(path)
-    dynamodb.create_table(
-        TableName=table,
-        KeySchema=settings["key_schema"],
-        AttributeDefinitions=settings["attributes"],
-        BillingMode=settings["billing"],
-    )
+    request = {
+        "TableName": table,
+        "KeySchema": settings["key_schema"],
+        "AttributeDefinitions": settings["attributes"],
+        "BillingMode": settings["billing"],
+    }
+    try:
+        dynamodb.create_table(**request)
+    except dynamodb.exceptions.ResourceInUseException:
+        # A server of this process made it before (moto keeps its state per process): a stack
+        # starts with no listener remembered.
+        dynamodb.delete_table(TableName=table)
+        dynamodb.create_table(**request)
     dynamodb.update_time_to_live(TableName=table, TimeToLiveSpecification=settings["ttl"])
     return settings

@@ -145,7 +145,8 @@ def describe_directive(directive: Mapping[str, Any]) -> str:
         offset = stream.get("offsetInMilliseconds") or 0
         at = f" at {offset / 1000:.1f} s" if offset else ""
         shown = f" ({metadata['subtitle']})" if metadata.get("subtitle") else ""
-        return f"{kind} {directive.get('playBehavior')} {stream.get('token')}{at}{shown}"
+        captioned = " +captions" if stream.get("captionData") else ""
+        return f"{kind} {directive.get('playBehavior')} {stream.get('token')}{at}{shown}{captioned}"
     if kind == "AudioPlayer.ClearQueue":
         return f"{kind} {directive.get('clearBehavior')}"
     return kind

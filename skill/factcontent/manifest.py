@@ -19,7 +19,8 @@ Format (JSON)::
             "voice": "polly:Joanna:neural",        # engine and voice it was made with
             "digest": "…",                         # the build job's content hash (text, voice, settings)
             "lufs": -14.1, "true_peak": -2.8,      # optional: loudness measured on the encoded file
-            "size": 52311, "md5": "…"               # optional: the object's bytes (its S3 ETag)
+            "size": 52311, "md5": "…",              # optional: the object's bytes (its S3 ETag)
+            "captions": "audio/en-US/3f2a....vtt"  # optional: its WebVTT captions, next to it
           }
         }
       }
@@ -67,14 +68,25 @@ class AudioEntry(Record):
     true_peak: float | None = None  # its true peak, dBTP
     size: int | None = None  # the object's length in bytes
     md5: str | None = None  # the hex MD5 of its bytes (what S3 reports as its ETag)
+    captions: str | None = None  # the key (or https URL) of its WebVTT captions
+
+    def captions_url(self, base_url: str | None) -> str | None:
+        """The absolute URL of the captions, or None (none, or a relative key without a base)."""
+        if self.captions is None:
+            return None
+        return self._absolute(self.captions, base_url)
 
     def url(self, base_url: str | None) -> str | None:
         """Return the absolute URL of the file, or None when it needs a base URL that is missing."""
-        if self.key.lower().startswith(("https://", "http://")):
-            return self.key
+        return self._absolute(self.key, base_url)
+
+    @staticmethod
+    def _absolute(key: str, base_url: str | None) -> str | None:
+        if key.lower().startswith(("https://", "http://")):
+            return key
         if base_url is None:
             return None
-        return base_url.rstrip("/") + "/" + self.key.lstrip("/")
+        return base_url.rstrip("/") + "/" + key.lstrip("/")
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -88,6 +100,8 @@ class AudioEntry(Record):
             data |= {"lufs": round(self.lufs, 2), "true_peak": round(self.true_peak, 2)}
         if self.size is not None and self.md5 is not None:
             data |= {"size": self.size, "md5": self.md5}
+        if self.captions is not None:
+            data["captions"] = self.captions
         return data
 
 
@@ -112,8 +126,13 @@ class Manifest(Record):
     previous: str | None = None
 
     def keys(self) -> set[str]:
-        """Every object this generation references: its clips and its decks."""
-        keys = {entry.key for entries in self.locales.values() for entry in entries.values()}
+        """Every object this generation references: its clips, their captions, its decks."""
+        keys = set()
+        for entries in self.locales.values():
+            for entry in entries.values():
+                keys.add(entry.key)
+                if entry.captions is not None:
+                    keys.add(entry.captions)
         return keys | {deck.key for deck in self.decks.values()}
 
     def entry(self, locale: str, fact_id: str) -> AudioEntry | None:
@@ -176,6 +195,11 @@ def _entry(raw: object, *, where: str) -> AudioEntry:
     measured = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lufs, peak))
     size, md5 = raw.get("size"), raw.get("md5")
     known = isinstance(size, int) and not isinstance(size, bool) and size > 0 and _is_hex(md5, 32)
+    captions = raw.get("captions")
+    if captions is not None and (
+        not isinstance(captions, str) or not captions or any(c.isspace() for c in captions)
+    ):
+        raise ManifestError(f"{where}: 'captions' must be a key without spaces")
     return AudioEntry(
         key,
         float(duration),
@@ -186,6 +210,7 @@ def _entry(raw: object, *, where: str) -> AudioEntry:
         float(peak) if measured else None,  # type: ignore[arg-type]
         size if known else None,
         md5 if known else None,
+        captions,
     )
 
 

@@ -24,7 +24,10 @@ def _check(entry: AudioEntry, text: str, base_url: str | None, allow_http: bool)
         return "not an https URL"
     if entry.duration > MAX_AUDIO_FILE_SECONDS:
         return f"longer than {MAX_AUDIO_FILE_SECONDS:.0f} s"
-    return AudioClip(url=url, duration=entry.duration)
+    captions = entry.captions_url(base_url)
+    if captions is not None and not is_allowed_audio_url(captions, allow_http=allow_http):
+        captions = None
+    return AudioClip(url=url, duration=entry.duration, captions_url=captions)
 
 
 def playable_audio(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from factskill.playlist import Cursor, encode
 
 if TYPE_CHECKING:
+    from factskill.captions import Captions
     from factskill.content import LocaleContent
 
 REPLACE_ALL = "REPLACE_ALL"
@@ -25,11 +26,13 @@ def play_directive(
     offset_ms: int = 0,
     previous_token: str | None = None,
     art_url: str | None = None,
+    captions: Captions | None = None,
 ) -> Any:
     """Play the cursor's fact: REPLACE_ALL, or ENQUEUE after `previous_token` (then required).
 
     `expectedPreviousToken` goes with ENQUEUE and only with it: Alexa refuses the response
-    otherwise.
+    otherwise. With `captions`, the clip's WebVTT captions go with it (captionData), when they
+    can be had.
     """
     from ask_sdk_model.interfaces.audioplayer import (
         AudioItem,
@@ -41,16 +44,24 @@ def play_directive(
     if (behavior == ENQUEUE) != (previous_token is not None):
         raise ValueError("expectedPreviousToken goes with ENQUEUE, and only with it")
     clip = content.audio[cursor.fact]
+    vtt = captions.text(clip.captions_url) if captions is not None else None
     stream = Stream(
         token=encode(cursor),
         url=clip.url,
         offset_in_milliseconds=max(0, offset_ms),
         expected_previous_token=previous_token,
+        caption_data=caption_data(vtt) if vtt else None,
     )
     return PlayDirective(
         play_behavior=PlayBehavior(behavior),
         audio_item=AudioItem(stream=stream, metadata=metadata(content, cursor, ordered, art_url)),
     )
+
+
+def caption_data(vtt: str) -> Any:
+    from ask_sdk_model.interfaces.audioplayer import CaptionData, CaptionType
+
+    return CaptionData(content=vtt, object_type=CaptionType.WEBVTT)
 
 
 def metadata(

@@ -21,8 +21,11 @@ from factskill.audio import playable_audio
 from factskill.config import Settings
 from factskill.speech import AudioClip
 
-if TYPE_CHECKING:  # factskill.remote loads only when content is published (CONTENT_BASE_URL)
+if TYPE_CHECKING:
     from factcontent.deck import Chooser
+    from factskill.captions import (
+        Captions,
+    )  # factskill.remote loads only when content is published (CONTENT_BASE_URL)
     from factskill.remote import Fetch, Generation, PublishedContent
 
 logger = logging.getLogger(__name__)
@@ -82,6 +85,8 @@ class ContentStore:
         self._locales: dict[str, LocaleContent] = {}
         self._languages: dict[str, LanguageContent] = {}
         self._published: PublishedContent | None = None
+        self._fetch = fetch
+        self._captions: Captions | None = None
         if settings.content_base_url:
             from factskill.remote import PublishedContent, https_fetch
 
@@ -91,6 +96,15 @@ class ContentStore:
                 fetch=fetch or https_fetch,
                 clock=clock,
             )
+
+    @property
+    def captions(self) -> Captions:
+        """The clips' captions, fetched on first use (only a stream needs them)."""
+        if self._captions is None:
+            from factskill.captions import Captions
+
+            self._captions = Captions(self._fetch)
+        return self._captions
 
     @property
     def manifest(self) -> Manifest:

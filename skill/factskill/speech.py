@@ -46,6 +46,7 @@ def is_allowed_audio_url(url: str, *, allow_http: bool) -> bool:
 class AudioClip(Record):
     url: str
     duration: float
+    captions_url: str | None = None  # its WebVTT captions (for AudioPlayer's captionData)
 
 
 class SpeechBuilder:

@@ -18,6 +18,7 @@ from factcontent.files import load_deck
 from factlocal.commands import demo
 from factlocal.stack import free_port
 from tests.conftest import ASSETS_DIR, REPO_ROOT, load_event
+from tests.playback import intent_while_playing
 
 pytestmark = pytest.mark.slow
 
@@ -47,6 +48,7 @@ def test_demo_talks_over_http_plays_valid_audio_and_stops(
     # the deck played through as one stream, every track's MP3 fetched and checked
     assert "=== en-US: en_us_play_all.yaml" in out
     assert out.count("device> PlaybackStarted") >= 30
+    assert "+captions" in out  # each clip's WebVTT captions, sent as captionData
     assert "problem:" not in out
     played = re.search(r"(\d+) audio URLs played, (\d+) valid Alexa MP3s", out)
     assert played and int(played.group(1)) >= 2 and played.group(1) == played.group(2)
@@ -160,6 +162,15 @@ def test_make_serve_keeps_the_stack_up_until_ctrl_c_and_reuses_its_audio() -> No
     assert Path(log).is_file()
 
     process, second = start_stack(port)  # nothing changed: every clip comes from the cache
+    play = intent_while_playing("PlayAllFactsIntent", token=None, locale="fr-FR")
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/",
+        data=json.dumps(play).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        stream = json.loads(answer.read())["response"]["directives"][0]["audioItem"]["stream"]
+    assert stream["captionData"]["content"].startswith("WEBVTT")  # the captions came back too
     stop_stack(process, port)
     audio = next(line for line in second if line.startswith("audio: "))
     reused = re.search(r"(\d+) files reused", audio)

@@ -342,6 +342,7 @@ def test_a_stream_played_to_its_end_is_not_offered(dynamodb: Any, tmp_path: Any)
     start = handler(intent_while_playing("PlayAllFactsIntent", token=None), None)
     token = start["response"]["directives"][0]["audioItem"]["stream"]["token"]
     handler(playback_request("AudioPlayer.PlaybackStarted", token=token), None)
+    handler(playback_request("AudioPlayer.PlaybackNearlyFinished", token=token), None)
     handler(playback_request("AudioPlayer.PlaybackFinished", token=token), None)  # the last one
     again = handler(with_audio_player(load_event("launch")), None)
     assert "Last time you were playing" not in text_of(ssml_of(again))

@@ -29,13 +29,15 @@ WITH_AUDIO = [f.id for f in DECK.facts if f.id != SILENT]
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-def skill(tmp_path: Path, ids: list[str]) -> Invoke:
+def skill(tmp_path: Path, ids: list[str], *, fetch: Any = None) -> Invoke:
     settings = Settings(
         content_dir=str(ASSETS_DIR),
-        audio_manifest=write_audio_manifest(tmp_path / "manifest.json", DECK, ids=ids),
+        audio_manifest=write_audio_manifest(
+            tmp_path / "manifest.json", DECK, ids=ids, captions=fetch is not None
+        ),
         audio_base_url=BASE,
     )
-    handler = build_handler(ContentStore(settings), skill_id=None)
+    handler = build_handler(ContentStore(settings, fetch=fetch), skill_id=None)
 
     def invoke(event: dict[str, Any]) -> dict[str, Any]:
         response = handler(json.loads(json.dumps(event)), None)
@@ -389,3 +391,38 @@ def test_the_validator_catches_the_known_sample_bugs() -> None:
     assert any(
         "without the AudioPlayer interface" in p for p in audio_player_problems(no_player, bad)
     )
+
+
+VTT = "WEBVTT\n\n1\n00:00:01.500 --> 00:00:04.000\nAWS Lambda runs your code\n"
+
+
+def test_each_play_carries_the_clips_captions_fetched_once(tmp_path: Path) -> None:
+    from factskill.remote import Fetched
+
+    fetched: list[str] = []
+
+    def fetch(url: str, etag: str | None, timeout: float) -> Fetched:
+        fetched.append(url)
+        return Fetched(VTT.encode(), None)
+
+    invoke = skill(tmp_path, WITH_AUDIO, fetch=fetch)
+    first = the_play(play_all(invoke))["audioItem"]["stream"]
+    assert first["captionData"] == {"content": VTT, "type": "WEBVTT"}
+    assert fetched == [f"{BASE}audio/en-US/{WITH_AUDIO[0]}.vtt"]
+    play_all(invoke)
+    assert len(fetched) == 1  # kept: content-addressed, never changes
+    nearly = invoke(playback_request("AudioPlayer.PlaybackNearlyFinished", token=first["token"]))
+    assert the_play(nearly)["audioItem"]["stream"]["captionData"]["type"] == "WEBVTT"
+
+
+@pytest.mark.parametrize("answer", [b"not captions", None])
+def test_a_stream_plays_without_captions_it_cannot_get(tmp_path: Path, answer: Any) -> None:
+    from factskill.remote import Fetched, RemoteError
+
+    def fetch(url: str, etag: str | None, timeout: float) -> Fetched:
+        if answer is None:
+            raise RemoteError(f"{url}: timed out")
+        return Fetched(answer, None)
+
+    stream = the_play(play_all(skill(tmp_path, WITH_AUDIO, fetch=fetch)))["audioItem"]["stream"]
+    assert "captionData" not in stream and stream["url"].endswith(".mp3")

@@ -73,6 +73,10 @@ def test_the_local_memory_table_is_the_templates(mocked_aws: None) -> None:
     ttl = dynamodb.describe_time_to_live(TableName="local-memory")["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": TTL_ATTRIBUTE}
     assert memory_table_settings()["ttl"] == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
+    key = {KEY_ATTRIBUTE: {"S": "someone"}}
+    dynamodb.put_item(TableName="local-memory", Item=key)
+    create_memory_table(dynamodb, "local-memory")  # a second stack in this process: empty again
+    assert "Item" not in dynamodb.get_item(TableName="local-memory", Key=key)
 
 
 # --- the endpoint's environment: never loopback audio for a real device ---

@@ -149,7 +149,9 @@ class PlayAllFactsHandler(StoreHandler):
         )
         builder = handler_input.response_builder
         builder.speak(SpeechBuilder().text(intro).ssml())
-        builder.add_directive(play_directive(content, cursor, ordered))
+        builder.add_directive(
+            play_directive(content, cursor, ordered, captions=self.store.captions)
+        )
         return builder.set_should_end_session(True).response
 
 
@@ -199,7 +201,7 @@ class PlaybackIntentHandler(StoreHandler):
         if target is None or target.fact not in content.audio:
             return builder.add_directive(stop_directive()).response  # past the last fact
         return builder.add_directive(
-            play_directive(content, target, ordered, offset_ms=offset)
+            play_directive(content, target, ordered, offset_ms=offset, captions=self.store.captions)
         ).response
 
 
@@ -237,7 +239,9 @@ class ResumeAnswerHandler(StoreHandler):
             if target is not None and target.fact in played.audio:
                 save_state(handler_input, state._replace(resume=None, resume_at=0))
                 builder = handler_input.response_builder
-                directive = play_directive(played, target, ordered, offset_ms=state.resume_at)
+                directive = play_directive(
+                    played, target, ordered, offset_ms=state.resume_at, captions=self.store.captions
+                )
                 return builder.add_directive(directive).set_should_end_session(True).response
         return new_fact(
             handler_input,
@@ -334,8 +338,6 @@ class AudioPlayerEventHandler(StoreHandler):
         playing = getattr(_player_state(handler_input), "token", None)
         if kind == "AudioPlayer.PlaybackNearlyFinished" and playing not in (None, token):
             return builder.response  # the device already plays something else
-        if not self._first_advance(device_id(handler_input), str(token)):
-            return builder.response  # already moved on from this one
         content = self.store.for_locale(cursor.locale)
         ordered = playlist(content, cursor)
         following = moved(cursor, ordered, 1)
@@ -343,12 +345,19 @@ class AudioPlayerEventHandler(StoreHandler):
             if kind == "AudioPlayer.PlaybackFinished":
                 self._keep_place(handler_input, None, 0)  # played to its end: nothing to resume
             return builder.response  # the end of the playlist, not looping
+        if not self._first_advance(device_id(handler_input), str(token)):
+            return builder.response  # already moved on from this one
         if kind == "AudioPlayer.PlaybackNearlyFinished":
             directive = play_directive(
-                content, following, ordered, behavior=ENQUEUE, previous_token=str(token)
+                content,
+                following,
+                ordered,
+                behavior=ENQUEUE,
+                previous_token=str(token),
+                captions=self.store.captions,
             )
         else:  # Finished with nothing queued, or Failed: play the next one now
-            directive = play_directive(content, following, ordered)
+            directive = play_directive(content, following, ordered, captions=self.store.captions)
         return builder.add_directive(directive).response
 
 
@@ -387,5 +396,5 @@ class PlaybackControllerHandler(StoreHandler):
         if target is None or target.fact not in content.audio:
             return builder.response
         return builder.add_directive(
-            play_directive(content, target, ordered, offset_ms=offset)
+            play_directive(content, target, ordered, offset_ms=offset, captions=self.store.captions)
         ).response

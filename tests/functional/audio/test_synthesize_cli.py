@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 from pathlib import Path
@@ -87,6 +88,7 @@ def test_espeak_build_then_skill_plays_the_audio(
     for key in ("planned", "synthesized", "skipped", "uploaded", "failed", "characters", "seconds"):
         assert key in summary
     assert summary["synthesized"] == summary["planned"] == facts and summary["failed"] == 0
+    assert_captions_follow_the_speech(out)
 
     base = "https://audio.example.test/public/"
     monkeypatch.setenv("AUDIO_MANIFEST", str(out / "audio-manifest.json"))
@@ -131,6 +133,23 @@ def test_skill_ignores_stale_audio(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 # --- Polly through moto, with the AudioStream replaced by real MP3 bytes ---
 
 
+def assert_captions_follow_the_speech(out: Path) -> None:
+    """Every clip has WebVTT captions next to it: the fact's words in order, in cues that start
+    after the brand's sting and end within the clip."""
+    from factaudio.captions import parse_webvtt
+
+    manifest = json.loads((out / "audio-manifest.json").read_text())
+    deck = load_deck(ASSETS_DIR, "en")
+    for fact_id, entry in manifest["locales"]["en-US"].items():
+        assert entry["captions"] == entry["key"].removesuffix(".mp3") + ".vtt"
+        cues = parse_webvtt((out / entry["captions"]).read_text(encoding="utf-8"))
+        fact = deck.get(fact_id)
+        assert fact is not None and " ".join(c.text for c in cues) == " ".join(fact.text.split())
+        assert cues[0].start_ms >= 500  # the sting plays first
+        assert all(a.end_ms <= b.start_ms for a, b in itertools.pairwise(cues))
+        assert cues[-1].end_ms <= entry["duration"] * 1000
+
+
 @pytest.fixture
 def polly(mocked_aws: None) -> tuple[Any, list[dict[str, Any]]]:
     import boto3
@@ -147,6 +166,15 @@ def polly(mocked_aws: None) -> tuple[Any, list[dict[str, Any]]]:
             raw = MockRawResponse(json.dumps({"message": "Rate exceeded"}))
             return AWSResponse(request.url, 400, {"x-amzn-ErrorType": "ThrottlingException"}, raw)
         headers = {"Content-Type": "audio/mpeg", "x-amzn-RequestCharacters": str(len(body["Text"]))}
+        if body["OutputFormat"] == "json":  # speech marks: each word at 300 ms, byte offsets
+            encoded, marks, at = body["Text"].encode(), [], 0
+            for number, word in enumerate(body["Text"].split()):
+                start = encoded.index(word.encode(), at)
+                at = start + len(word.encode())
+                mark = {"time": 300 * number, "type": "word", "start": start, "end": at}
+                marks.append(json.dumps({**mark, "value": word}))
+            headers["Content-Type"] = "application/x-json-stream"
+            return AWSResponse(request.url, 200, headers, MockRawResponse("\n".join(marks)))
         return AWSResponse(request.url, 200, headers, MockRawResponse(polly_like_mp3()))
 
     # moto rejects SampleRate "24000" and returns 8 zero bytes: answer SynthesizeSpeech ourselves,
@@ -173,6 +201,21 @@ def test_polly_engine_sends_what_polly_needs(polly: tuple[Any, list[dict[str, An
             "VoiceId": "Vicki",
         }
     ]
+
+
+def test_polly_speech_marks_time_the_words_in_characters(
+    polly: tuple[Any, list[dict[str, Any]]],
+) -> None:
+    client, calls = polly
+    engine = PollyEngine(client, load_voices(ASSETS_DIR / "voices.json"))
+    text = "Grüße aus München, heute."
+    waited: list[int] = []
+    speech = engine.speak(text, engine.voice("de-DE"), wait=lambda: waited.append(1))
+    assert len(waited) == 2  # the rate limiter sees both requests
+    assert calls[1]["OutputFormat"] == "json" and calls[1]["SpeechMarkTypes"] == ["word"]
+    words = [text[m.start : m.end] for m in speech.marks]
+    assert words == ["Grüße", "aus", "München,", "heute."]
+    assert [m.ms for m in speech.marks] == [0, 300, 600, 900]
 
 
 def test_polly_engine_voices_checked_against_describe_voices(
