@@ -295,6 +295,7 @@ def test_a_stream_stopped_on_one_device_is_offered_on_another(dynamodb: Any, tmp
         return play
 
     kitchen = play_of(invoke(intent_while_playing("PlayAllFactsIntent", token=None)))
+    assert json.loads(item(dynamodb)["m_-"]["S"])["visits"] == 1  # playing is a visit too
     token = kitchen["audioItem"]["stream"]["token"]
     invoke(playback_request("AudioPlayer.PlaybackStarted", token=token))
     following = play_of(invoke(playback_request("AudioPlayer.PlaybackFailed", token=token)))

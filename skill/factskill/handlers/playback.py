@@ -20,7 +20,7 @@ from factskill.audioplayer import ENQUEUE, clear_queue_directive, play_directive
 from factskill.constants import ATTR_RESUME
 from factskill.content import LocaleContent
 from factskill.handlers.base import StoreHandler
-from factskill.listeners import identity
+from factskill.listeners import identity, recall, remember
 from factskill.playlist import Cursor, decode, first, moved, new_seed, order, playable, reordered
 from factskill.responses import ask, content_for, new_fact, save_state, session_state, topic_list
 from factskill.slots import read_topic
@@ -147,6 +147,13 @@ class PlayAllFactsHandler(StoreHandler):
             if topic
             else prompts.say("play_intro")
         )
+        if self.memory is not None:  # a visit, though no fact is told in this session
+            language = content.deck.language
+            state, _ = recall(handler_input, self.memory, language, session_state(handler_input))
+            save_state(
+                handler_input,
+                remember(handler_input, self.memory, language, state, state, visit=True),
+            )
         builder = handler_input.response_builder
         builder.speak(SpeechBuilder().text(intro).ssml())
         builder.add_directive(
