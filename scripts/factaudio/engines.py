@@ -114,7 +114,7 @@ class PollyEngine:
 
     def voice(self, locale: str) -> Voice:
         polly = self._voices[locale].polly
-        return Voice("polly", polly.voice, polly.engine)
+        return Voice("polly", polly.voice, polly.engine, polly.language_code or "")
 
     def max_tps(self, voice: Voice) -> float | None:
         return POLLY_TPS.get(voice.variant)
@@ -126,8 +126,12 @@ class PollyEngine:
         """Remember each voice's language code (DescribeVoices): its lexicons must match it."""
         self._language_codes = {v["Id"]: v["LanguageCode"] for v in described}
 
+    def _language_code(self, voice: Voice) -> str | None:
+        """The language the voice speaks here: its LanguageCode when bilingual, else its own."""
+        return voice.language or self._language_codes.get(voice.voice)
+
     def lexicon_names(self, voice: Voice, lexicon: Lexicon) -> list[str]:
-        code = self._language_codes.get(voice.voice)
+        code = self._language_code(voice)
         if code is None:
             raise PipelineError(f"no language code known for Polly voice {voice.voice!r}")
         return lexicon.polly_names(code)
@@ -139,7 +143,7 @@ class PollyEngine:
         for job in jobs:
             if job.lexicon is None or not job.lexicon.applied(job.text):
                 continue
-            code = self._language_codes.get(job.voice.voice)
+            code = self._language_code(job.voice)
             if code is None:
                 raise PipelineError(f"no language code known for Polly voice {job.voice.voice!r}")
             for name, document in zip(
@@ -203,6 +207,8 @@ class PollyEngine:
         if len(names) > POLLY_LEXICONS_PER_REQUEST:
             raise SynthesisError(f"{len(names)} lexicons; Polly applies at most 5 per request")
         request: dict[str, Any] = {"LexiconNames": names} if names else {}
+        if voice.language:  # a bilingual voice: the language of this locale
+            request["LanguageCode"] = voice.language
         if output == "json":
             request["SpeechMarkTypes"] = ["word"]
         for attempt in range(LEXICON_TRIES):
@@ -444,7 +450,7 @@ class EspeakEngine:
         if name is None:
             raise NoVoice(f"{locale}: no offline voice ({self._where} has espeak: null)")
         spoken = _espeak().language(name)
-        language = LOCALE_LANGUAGE[locale]
+        language = primary(LOCALE_LANGUAGE[locale])
         if primary(spoken) != language:
             raise PipelineError(
                 f"{self._where} [{locale}]: espeak voice {name!r} speaks {spoken!r}, not "

@@ -167,10 +167,11 @@ def parse_lexicon(path: Path, language: str) -> Lexicon:
             f'{path}: the root must be <lexicon version="1.0" xmlns="{PLS_NAMESPACE}">'
         )
     declared = root.get(XML_LANG, "")
-    if declared.split("-")[0].lower() != language:
+    spoken = language.split("-", maxsplit=1)[0].lower()
+    if declared.split("-")[0].lower() != spoken:
         raise LexiconError(
             f"{path}: xml:lang is {declared!r}; the lexicon of {language!r} must declare "
-            f'xml:lang="{language}" (each Polly voice gets it with its own language code)'
+            f'xml:lang="{spoken}" (each Polly voice gets it with its own language code)'
         )
     lexemes: list[Lexeme] = []
     seen: dict[str, int] = {}

@@ -17,14 +17,17 @@ from factcontent.manifest import AudioEntry, DeckRef, Manifest, text_digest
 
 
 class Voice(NamedTuple):
-    """What an engine speaks with: engine family, voice id, engine variant (e.g. neural)."""
+    """What an engine speaks with: engine family, voice id, engine variant (e.g. neural), and
+    for a bilingual voice the language it must speak (Polly's LanguageCode, e.g. hi-IN)."""
 
     engine: str
     voice: str
     variant: str
+    language: str = ""
 
     def label(self) -> str:
-        return ":".join(part for part in (self.engine, self.voice, self.variant) if part)
+        parts = (self.engine, self.voice, self.variant, self.language)
+        return ":".join(part for part in parts if part)
 
 
 class Job(NamedTuple):

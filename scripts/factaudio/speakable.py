@@ -43,6 +43,11 @@ def switches(phonemes: str, language: str) -> list[Switch]:
     return [switch for switch in found if switch.phonemes]
 
 
+# Languages whose listeners hear any switch to another language as gibberish: everything in
+# them is written in their own script (Latin words through the lexicon's readings).
+OWN_SCRIPT_LANGUAGES = KANA_LANGUAGES | {"ar"}
+
+
 def tokens(phonemes: str) -> set[str]:
     return {token.translate(_STRESS) for token in phonemes.split()}
 
@@ -55,6 +60,6 @@ def fallback(phonemes: str, language: str, letter_names: Iterable[str]) -> Switc
     """
     names = set(letter_names)
     for switch in switches(phonemes, language):
-        if primary(language) in KANA_LANGUAGES or tokens(switch.phonemes) & names:
+        if primary(language) in OWN_SCRIPT_LANGUAGES or tokens(switch.phonemes) & names:
             return switch
     return None

@@ -14,6 +14,7 @@ from factcontent.locales import LOCALE_LANGUAGE
 class PollyVoice(NamedTuple):
     voice: str
     engine: str
+    language_code: str | None = None  # a bilingual voice's language for this locale (hi-IN)
 
 
 class LocaleVoices(NamedTuple):
@@ -44,7 +45,10 @@ def load_voices(path: Path) -> dict[str, LocaleVoices]:
                 "(espeak: null when no offline voice speaks the locale acceptably)"
             )
         voice, engine = (str(field) for field in fields[:2])
-        voices[locale] = LocaleVoices(PollyVoice(voice, engine), offline)
+        code = polly.get("language_code") if isinstance(polly, Mapping) else None
+        if code is not None and not (isinstance(code, str) and code.strip()):
+            raise PipelineError(f"{path} [{locale}]: polly.language_code must be a code (hi-IN)")
+        voices[locale] = LocaleVoices(PollyVoice(voice, engine, code), offline)
     return voices
 
 
@@ -53,10 +57,18 @@ def check_polly_voices(
 ) -> None:
     """Raise unless every configured voice exists with its engine (`described`: DescribeVoices)."""
     engines = {v["Id"]: set(v.get("SupportedEngines", [])) for v in described}
+    languages = {
+        v["Id"]: {v.get("LanguageCode"), *v.get("AdditionalLanguageCodes", [])} for v in described
+    }
     for locale, choice in voices.items():
         voice = choice.polly
         if voice.voice not in engines:
             raise PipelineError(f"voice {voice.voice!r} ({locale}) is not in Polly's voice list")
+        if voice.language_code and voice.language_code not in languages[voice.voice]:
+            raise PipelineError(
+                f"voice {voice.voice!r} ({locale}) does not speak {voice.language_code}: "
+                f"it speaks {', '.join(sorted(c for c in languages[voice.voice] if c))}"
+            )
         if voice.engine not in engines[voice.voice]:
             supported = ", ".join(sorted(engines[voice.voice]))
             raise PipelineError(

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Collection, Mapping
 
 from factsim.model import normalize
+from factsim.phrasebook import phrasebooks
 
 YES = "AMAZON.YesIntent"
 NO = "AMAZON.NoIntent"
@@ -152,6 +153,14 @@ BUILTIN_PHRASES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         NAVIGATE_HOME: ("ホーム", "ホーム画面", "ホームに戻って", "ホーム画面に戻って"),
     },
 }  # fmt: skip
+# The other languages' phrases, from their phrasebooks (factsim/phrases/*.json).
+BUILTIN_PHRASES = {
+    **BUILTIN_PHRASES,
+    **{
+        language: {intent: tuple(phrases) for intent, phrases in book["builtins"].items()}
+        for language, book in phrasebooks().items()
+    },
+}
 
 
 @functools.cache

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from factsim.model import normalize
+from factsim.phrasebook import phrasebooks, table
 
 # Per language: wake words, verbs that only open the skill, and one-shot forms "<verb> X <rest>".
 WAKE_WORDS = {
@@ -47,6 +48,18 @@ CONNECTORS_BEFORE_NAME = {
     "es": ("de", "en", "con", "desde", "usando"),
     "fr": ("de", "dans", "avec", "sur", "depuis", "sur"),
 }
+# The other languages, from their phrasebooks (factsim/phrases/*.json).
+for _table, _key in (
+    (WAKE_WORDS, "wake_words"),
+    (OPEN_VERBS, "open_verbs"),
+    (ONE_SHOT_VERBS, "one_shot_verbs"),
+    (CONNECTORS_AFTER_NAME, "connectors_after_name"),
+    (CONNECTORS_BEFORE_NAME, "connectors_before_name"),
+):
+    _table.update(table(_key))
+# Languages that say the invocation first and the verb after it (Hindi: "X खोलो" opens,
+# "X से <request>" is one-shot).
+NAME_FIRST = frozenset(lang for lang, book in phrasebooks().items() if book.get("name_first"))
 # Japanese puts the invocation first: "X を開いて" opens, "X で <utterance>" is one-shot.
 JA_OPEN_SUFFIXES = ("を開いて", "を起動して", "をスタート", "を開く", "開いて")
 JA_ONE_SHOT_PARTICLES = ("で", "に")
@@ -82,6 +95,19 @@ def _strip_wake(text: str, language: str) -> str:
     return text
 
 
+def _name_first(rest: str, language: str) -> LaunchMatch | None:
+    """After the invocation, in a name-first language: nothing or an open verb opens; a
+    one-shot verb (the longest that fits) brings the request."""
+    if not rest or rest in OPEN_VERBS.get(language, ()):
+        return LaunchMatch("")
+    for verb in sorted(ONE_SHOT_VERBS.get(language, ()), key=len, reverse=True):
+        if rest == verb:
+            return LaunchMatch("")
+        if rest.startswith(verb + " "):
+            return _request(rest[len(verb) + 1 :].strip(), language)
+    return None
+
+
 def match_launch(  # noqa: PLR0911 - one return per launch form
     utterance: str, *, language: str, invocation: str
 ) -> LaunchMatch | None:
@@ -99,6 +125,8 @@ def match_launch(  # noqa: PLR0911 - one return per launch form
             if rest.startswith(particle) and len(rest) > len(particle):
                 return LaunchMatch(rest[len(particle) :])
         return None
+    if language in NAME_FIRST and text.startswith(name):
+        return _name_first(text[len(name) :].strip(), language)
     verbs = "|".join(re.escape(v) for v in OPEN_VERBS.get(language, ()))
     opened = re.fullmatch(rf"(?:{verbs}) (?:the )?{re.escape(name)}(?:,? (.+))?", text)
     if opened:

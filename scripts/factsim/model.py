@@ -11,7 +11,7 @@ from pathlib import Path
 # The interaction models, relative to the repository root (the directory make runs in).
 MODELS_DIR = Path("interaction_model") / "interactionModels" / "custom"
 _SLOT = re.compile(r"\{(\w+)\}")
-_PUNCT = re.compile(r"[.,!?¿¡。、？！「」]")
+_PUNCT = re.compile(r"[.,!?¿¡。、？！「」،؛؟।]")
 
 
 def normalize(text: str) -> str:

@@ -17,6 +17,7 @@ from factsim.model import (
     SlotValue,
     normalize,
 )
+from factsim.phrasebook import phrasebooks, table
 
 # Words Alexa itself answers by closing the skill (SessionEndedRequest, USER_INITIATED).
 # The English ones work in every locale, so "exit" always leaves the simulator.
@@ -28,6 +29,10 @@ EXIT_WORDS = {
     "ja": ("終了", "終了して", "閉じて"),
 }
 OPEN_PHRASES = {"de": "öffne {}", "es": "abre {}", "fr": "ouvre {}", "ja": "{}を開いて"}
+EXIT_WORDS.update(table("exit_words"))
+OPEN_PHRASES.update(
+    {lang: book["open_phrase"] for lang, book in phrasebooks().items() if "open_phrase" in book}
+)
 
 
 @dataclass(frozen=True, slots=True)

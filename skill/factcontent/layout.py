@@ -18,12 +18,19 @@ PUBLIC_PREFIX = "public/"
 
 
 def plain_language(language: str) -> str:
-    """`language` if it is a plain language code ("en", "ast"); ValueError otherwise, so that no
-    path is ever made of what a file claims (a parent directory, say)."""
-    if not (2 <= len(language) <= 3 and language.isascii() and language.isalpha()):
+    """`language` if it is a plain language tag: a code ("en", "ast"), or a code and a region
+    ("fr-CA", "es-419"); ValueError otherwise, so that no path is ever made of what a file
+    claims (a parent directory, say)."""
+    code, _, region = language.partition("-")
+    if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
         raise ValueError(f"{language!r} is not a plain language code")
-    if not language.islower():
+    if not code.islower():
         raise ValueError(f"{language!r} is not a plain language code (lowercase)")
+    if "-" in language and not (
+        (len(region) == 2 and region.isascii() and region.isalpha() and region.isupper())
+        or (len(region) == 3 and region.isascii() and region.isdigit())
+    ):
+        raise ValueError(f"{language!r}: a region is two capitals or three digits (fr-CA, es-419)")
     return language
 
 

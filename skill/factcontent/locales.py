@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-# Supported locales and the language (deck, prompts) each one speaks.
+# Every locale Alexa custom skills publish in, and the language (deck, prompts) each one speaks:
+# a language code, or a language and region where listeners of a region would notice the
+# difference (Latin American Spanish for Mexico and the US, Canadian French).
 LOCALE_LANGUAGE: dict[str, str] = {
     "en-US": "en",
     "en-GB": "en",
@@ -11,10 +13,21 @@ LOCALE_LANGUAGE: dict[str, str] = {
     "en-IN": "en",
     "de-DE": "de",
     "es-ES": "es",
+    "es-MX": "es-419",
+    "es-US": "es-419",
     "fr-FR": "fr",
+    "fr-CA": "fr-CA",
+    "it-IT": "it",
     "ja-JP": "ja",
+    "pt-BR": "pt",
+    "hi-IN": "hi",
+    "nl-NL": "nl",
+    "ar-SA": "ar",
 }
+# Languages written right to left: screens mirror their layout.
+RIGHT_TO_LEFT = frozenset({"ar"})
 DEFAULT_LOCALE = "en-US"
+LATIN_AMERICAN_SPANISH = "es-MX"  # for a Spanish of the Americas the skill does not publish in
 LANGUAGES = tuple(sorted(set(LOCALE_LANGUAGE.values())))
 
 # For a locale we do not support, the first supported locale of the same language.
@@ -30,8 +43,17 @@ def resolve_locale(locale: object) -> str:
     for known in LOCALE_LANGUAGE:
         if known.lower() == locale.lower():
             return known
-    language = locale.split("-", 1)[0].lower()
+    language, _, region = locale.partition("-")
+    language = language.lower()
+    if language == "es" and region.upper() != "ES" and region:  # the Americas: es-AR, es-419
+        return LATIN_AMERICAN_SPANISH
     return _LANGUAGE_DEFAULT.get(language, DEFAULT_LOCALE)
+
+
+def primary_language(language: str) -> str:
+    """The language code of a content language ("es-419" -> "es"): what engines and lexicons
+    speak."""
+    return language.split("-", 1)[0].lower()
 
 
 def locales_of(language: str) -> tuple[str, ...]:

@@ -69,7 +69,7 @@ REPROMPTS = (
     "error_reprompt",
     "resume_reprompt",
 )
-QUESTION_MARKS = ("?", "？", "か。", "か")
+QUESTION_MARKS = ("?", "？", "؟", "か。", "か")
 # Prompts spoken between list items: punctuation alone (", ") is all they need to say.
 LIST_SEPARATORS = ("list_separator", "list_last_separator")
 

@@ -195,6 +195,13 @@ def _spelled() -> re.Pattern[str]:
     return re.compile(r"[A-Z]{2,}(?![a-z])|(?<![^\W\d_])[A-Z](?![^\W\d_])")
 
 
+def _rates(language: str) -> SpeechRates:
+    """The rates of `language`, else of its language code ("es-419": "es"), else the default."""
+    return SPEECH_RATES.get(language) or SPEECH_RATES.get(
+        language.split("-", maxsplit=1)[0], DEFAULT_RATES
+    )
+
+
 def spoken_seconds(text: str, language: str) -> float:
     """Estimate, on the high side, how many seconds speaking `text` in `language` takes.
 
@@ -203,7 +210,7 @@ def spoken_seconds(text: str, language: str) -> float:
     not a measurement: it exists to refuse, before any synthesis, a fact whose audio would be
     too long to play (a 3,000-character fact of digits takes minutes).
     """
-    rates = SPEECH_RATES.get(language, DEFAULT_RATES)
+    rates = _rates(language)
     seconds = 0.0
     for char, count in Counter(text).items():
         seconds += _seconds_of(char, rates) * count
@@ -213,7 +220,7 @@ def spoken_seconds(text: str, language: str) -> float:
 
 def most_seconds(text: str, language: str) -> float:
     """A bound spoken_seconds never exceeds, at the cost of a length: checks skip short texts."""
-    return len(text) * SPEECH_RATES.get(language, DEFAULT_RATES).most()
+    return len(text) * _rates(language).most()
 
 
 # The most any character costs in any language: a text shorter than max_seconds / this is

@@ -5,13 +5,15 @@ datasource. The layout components (AlexaBackground, AlexaHeader, AlexaFooter) co
 imported alexa-layouts package; every style and resource the document uses is defined here,
 with sizes per viewport (round, small landscape, TV, larger hubs) in `when` blocks. The fact sits
 in a ScrollView between header and footer, so a long German or French fact scrolls on the round
-Echo Spot instead of being cut off.
+Echo Spot instead of being cut off. Arabic lays out right to left (layoutDirection, text aligned
+at its start).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from factcontent.locales import LOCALE_LANGUAGE, RIGHT_TO_LEFT
 from factskill.prebuilt import Prebuilt
 
 APL_TOKEN = "fact"  # noqa: S105 - a directive token, not a secret
@@ -65,6 +67,7 @@ FACT_DOCUMENT: Prebuilt = Prebuilt(
                     "type": "Container",
                     "width": "100vw",
                     "height": "100vh",
+                    "layoutDirection": "${payload.fact.direction}",
                     "items": [
                         {
                             "type": "AlexaBackground",
@@ -85,8 +88,9 @@ FACT_DOCUMENT: Prebuilt = Prebuilt(
                             "item": {
                                 "type": "Text",
                                 "text": "${payload.fact.text}",
+                                "lang": "${payload.fact.lang}",
                                 "style": "factTextStyle",
-                                "textAlign": "${viewport.shape == 'round' ? 'center' : 'left'}",
+                                "textAlign": "${viewport.shape == 'round' ? 'center' : 'start'}",
                             },
                         },
                         {
@@ -101,6 +105,19 @@ FACT_DOCUMENT: Prebuilt = Prebuilt(
 )
 
 
-def fact_datasources(*, text: str, title: str, topic: str, hint: str) -> dict[str, Any]:
-    """Return the datasources that fill FACT_DOCUMENT with one fact."""
-    return {"fact": {"text": text, "title": title, "topic": topic, "hint": hint}}
+def fact_datasources(
+    *, text: str, title: str, topic: str, hint: str, locale: str = "en-US"
+) -> dict[str, Any]:
+    """Return the datasources that fill FACT_DOCUMENT with one fact, in `locale`: its language
+    (for the text's fonts and line breaking) and its direction (Arabic mirrors the layout)."""
+    direction = "RTL" if LOCALE_LANGUAGE.get(locale, "") in RIGHT_TO_LEFT else "LTR"
+    return {
+        "fact": {
+            "text": text,
+            "title": title,
+            "topic": topic,
+            "hint": hint,
+            "lang": locale,
+            "direction": direction,
+        }
+    }

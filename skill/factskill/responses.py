@@ -75,6 +75,7 @@ def _render_fact(content: LocaleContent, fact: Fact) -> RenderDocumentDirective:
         title=prompts.say("skill_name"),
         topic=content.deck.topics.get(fact.topic, ""),
         hint=prompts.say("screen_hint"),
+        locale=content.locale,
     )
     return RenderDocumentDirective(token=APL_TOKEN, document=FACT_DOCUMENT, datasources=datasources)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -41,7 +42,9 @@ def test_prompts_that_keep_the_session_open_ask_a_question(language: str) -> Non
     for key in QUESTION_PROMPTS:
         assert prompts.texts[key].rstrip().endswith(QUESTION_MARKS), f"{language} prompt {key!r}"
     for key in REPROMPTS:
-        assert any(mark in prompts.texts[key] for mark in ("?", "？", "か")), f"{language} {key!r}"
+        assert any(mark in prompts.texts[key] for mark in ("?", "？", "؟", "か")), (
+            f"{language} {key!r}"
+        )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -107,3 +110,32 @@ def test_cold_start_imports_no_aws_client_and_reads_no_file() -> None:
         "assert not [f for f in opened if f.endswith('.json')], opened\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT)
+
+
+# Names a translation keeps as they are (AWS's product names, the conference), and years: what
+# every deck must say of each fact exactly as the English does.
+KEPT_NAMES = (
+    "Lambda", "DynamoDB", "Fargate", "ECS", "EKS", "ECR", "EC2", "S3", "API Gateway",
+    "Step Functions", "Aurora", "Kubernetes", "SAM", "CloudFormation", "Graviton",
+    "EventBridge", "SQS", "SNS", "X-Ray", "CDK", "re:Invent", "Firecracker", "SnapStart",
+    "App Runner", "Batch",
+)  # fmt: skip
+
+
+def _kept(text: str) -> tuple[list[str], list[str]]:
+    years = sorted(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text))
+    names = sorted(
+        name
+        for name in KEPT_NAMES
+        if re.search(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", text)
+    )
+    return years, names
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_translation_keeps_the_years_and_names_of_each_fact(language: str) -> None:
+    english = {fact.id: fact.text for fact in load_deck(ASSETS_DIR, "en").facts}
+    deck = load_deck(ASSETS_DIR, language)
+    assert [fact.id for fact in deck.facts] == list(english)
+    for fact in deck.facts:
+        assert _kept(fact.text) == _kept(english[fact.id]), f"{language} {fact.id}"

@@ -209,7 +209,7 @@ def test_every_locale_speaks_its_language(invoke: Invoke, store: ContentStore, l
 
 
 def test_unknown_locale_falls_back_to_english(invoke: Invoke) -> None:
-    assert said(invoke(load_event("launch", locale="pt-BR"))).startswith(EN_WELCOME)
+    assert said(invoke(load_event("launch", locale="sv-SE"))).startswith(EN_WELCOME)
 
 
 def test_forced_exception_gets_a_spoken_answer(
@@ -308,5 +308,7 @@ def test_the_fact_view_shows_the_skill_name_topic_and_a_hint_in_the_locale(
         "title": content.prompts.say("skill_name"),
         "topic": content.deck.topics["pricing"],
         "hint": content.prompts.say("screen_hint"),
+        "lang": locale,
+        "direction": "LTR",
     }
     assert directive["document"]["import"] == [{"name": "alexa-layouts", "version": "1.7.0"}]

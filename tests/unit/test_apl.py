@@ -196,6 +196,33 @@ def test_skill_json_declares_every_viewport_the_view_is_built_for() -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_screen_hint_is_in_the_locales_language(language: str) -> None:
     hint = load_prompts(ASSETS_DIR, language).say("screen_hint")
-    assert "Alexa" in hint or "アレクサ" in hint
+    assert any(wake in hint for wake in ("Alexa", "アレクサ", "أليكسا", "एलेक्सा"))
     if language != "en":
         assert hint != load_prompts(ASSETS_DIR, "en").say("screen_hint")
+
+
+@pytest.mark.parametrize(
+    ("locale", "direction"), [("ar-SA", "RTL"), ("en-US", "LTR"), ("hi-IN", "LTR")]
+)
+def test_arabic_screens_lay_out_right_to_left(locale: str, direction: str) -> None:
+    data = fact_datasources(text="t", title="T", topic="p", hint="h", locale=locale)["fact"]
+    assert data["direction"] == direction and data["lang"] == locale
+    (root,) = FACT_DOCUMENT["mainTemplate"]["items"]
+    assert root["layoutDirection"] == "${payload.fact.direction}"
+    texts = [c for c in components(FACT_DOCUMENT) if c.get("type") == "Text"]
+    assert all("'left'" not in c["textAlign"] for c in texts)  # start: the side text begins
+
+
+def test_an_arabic_fact_response_carries_the_direction() -> None:
+    from factskill.config import Settings
+    from factskill.content import ContentStore
+    from factskill.wiring import build_handler
+    from tests.conftest import load_event
+
+    handler = build_handler(ContentStore(Settings(content_dir=str(ASSETS_DIR))), skill_id=None)
+    response = handler(load_event("launch", locale="ar-SA"), None)
+    (render,) = response["response"]["directives"]
+    fact = render["datasources"]["fact"]
+    assert fact["direction"] == "RTL" and fact["hint"] == load_prompts(ASSETS_DIR, "ar").say(
+        "screen_hint"
+    )

@@ -225,7 +225,8 @@ def test_parse_deck_never_puts_a_huge_value_in_its_message() -> None:
         (deck_data(facts=[]), "'facts'"),
         (deck_data(language=""), "'language'"),
         (deck_data(topics={"a": "A", "b": "B", "c": "C"}), "topic 'c': has no facts"),
-        (deck_data(language="en-US"), "'language'"),
+        (deck_data(language="en-us"), "'language'"),
+        (deck_data(language="fr-Canada"), "'language'"),
         (deck_data(language="../x"), "'language'"),
     ],
 )

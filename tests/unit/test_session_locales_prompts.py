@@ -37,7 +37,12 @@ def test_session_state_round_trips() -> None:
         ("de-DE", "de-DE"),
         ("de-AT", "de-DE"),
         ("ja-JP", "ja-JP"),
-        ("pt-BR", "en-US"),
+        ("pt-BR", "pt-BR"),
+        ("pt-PT", "pt-BR"),
+        ("sv-SE", "en-US"),
+        ("es-AR", "es-MX"),  # Latin American Spanish
+        ("es-419", "es-MX"),
+        ("fr-BE", "fr-FR"),
         ("xx", "en-US"),
         (None, "en-US"),
         (42, "en-US"),

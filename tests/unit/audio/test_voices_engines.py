@@ -28,7 +28,12 @@ def test_configured_polly_voices_exist_with_their_engine() -> None:
         described = by_id[choice.polly.voice]
         if "neural" in described.get("SupportedEngines", []):
             assert choice.polly.engine == "neural", f"{locale}: use neural where the voice has it"
-        if locale != "en-CA":  # Polly has no en-CA voice: documented fallback to en-US
+        spoken = {described["LanguageCode"], *described.get("AdditionalLanguageCodes", [])}
+        if choice.polly.language_code:  # a bilingual voice, told which language to speak
+            assert choice.polly.language_code == locale and locale in spoken
+        elif locale == "ar-SA":  # Zeina speaks Modern Standard Arabic, Polly's "arb"
+            assert described["LanguageCode"] == "arb"
+        elif locale != "en-CA":  # Polly has no en-CA voice: documented fallback to en-US
             assert described["LanguageCode"] == locale
 
 
