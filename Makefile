@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv test lint typecheck unit bench demo serve chat clean validate build lock
+.PHONY: help venv test lint typecheck unit bench demo serve chat clean validate build lock browser
 
 help:
 	@echo "make demo | test | bench | serve [VERIFY=1] | chat [URL=...] | build | validate | lock | clean"
@@ -32,10 +32,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
+
+# Debian's chromium and chromium-driver for the console's browser tests (tests/browser/),
+# installed here when missing and possible (root, apt); without them those tests are skipped
+# unless BROWSER_TESTS=required (CI).
+browser:
+	@{ test -x /usr/bin/chromium && test -x /usr/bin/chromedriver; } || \
+		{ command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		chromium chromium-driver; } >/dev/null 2>&1; } || \
+		echo "could not install chromium: the browser tests will be skipped"
 
 # wrk (Debian's package) drives the endpoint benchmark; installed here when missing and possible.
 bench: $(STAMP)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 TAG = re.compile(r"<[^>]+>")
@@ -82,3 +86,33 @@ def write_audio_manifest(
     }
     path.write_text(json.dumps({"format": 1, "locales": {locale: entries}}))
     return str(path)
+
+
+REPO_ROOT_PATH = Path(__file__).resolve().parent.parent
+
+
+def spawn_until(
+    script: list[str], pattern: str, *, timeout: float = 120, seen: list[str] | None = None
+) -> tuple[subprocess.Popen[str], re.Match[str]]:
+    """Start `python -u <script>` and read its output until a line matches `pattern`.
+
+    Every line read goes into `seen` when given (stderr is merged into stdout).
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-u", *script],
+        cwd=REPO_ROOT_PATH,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if seen is not None:
+            seen.append(line)
+        found = re.search(pattern, line)
+        if found:
+            return process, found
+    process.kill()
+    raise AssertionError(f"{script[0]} never printed /{pattern}/")

@@ -106,10 +106,17 @@ def s3_server(port: int, tls: LocalTls) -> Iterator[str]:
         request_handler=MotoRequestHandler,
         ssl_context=context,
     )
-    thread = threading.Thread(target=server.serve_forever, name="s3", daemon=True)
+    with serving(server, "s3"):
+        yield f"https://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def serving(server: Any, name: str) -> Iterator[None]:
+    """Run a werkzeug server in a daemon thread of this process; shut it down on exit."""
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
-        yield f"https://127.0.0.1:{port}"
+        yield
     finally:
         server.shutdown()
         server.server_close()

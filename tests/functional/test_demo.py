@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from factlocal.commands import demo
 from factlocal.stack import free_port
 from tests.conftest import ASSETS_DIR, REPO_ROOT, load_event
 from tests.playback import intent_while_playing
+from tests.support import spawn_until
 
 pytestmark = pytest.mark.slow
 
@@ -72,33 +72,6 @@ def test_demo_failure_still_stops_everything(
     captured = capsys.readouterr()
     assert "wrong.yaml: turn 1" in captured.err
     assert not is_listening(endpoint_port(captured.out))
-
-
-def spawn_until(
-    script: list[str], pattern: str, *, timeout: float = 120, seen: list[str] | None = None
-) -> tuple[subprocess.Popen[str], re.Match[str]]:
-    """Start `python -u <script>` and read its output until a line matches `pattern`.
-
-    Every line read goes into `seen` when given (stderr is merged into stdout).
-    """
-    process = subprocess.Popen(
-        [sys.executable, "-u", *script],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if seen is not None:
-            seen.append(line)
-        found = re.search(pattern, line)
-        if found:
-            return process, found
-    process.kill()
-    raise AssertionError(f"{script[0]} never printed /{pattern}/")
 
 
 # What gunicorn and the skill print when they log: never in a transcript's terminal.

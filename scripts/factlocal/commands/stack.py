@@ -10,18 +10,20 @@ Talk to it with `python scripts/chat.py --url http://127.0.0.1:3000/`, or point 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from factcontent.locales import LOCALE_LANGUAGE
+from factlocal.console import Console
 from factlocal.exceptions import StackError
 from factlocal.project import Project
-from factlocal.stack import local_stack
+from factlocal.stack import local_stack, serving
 
 logger = logging.getLogger("stack")
 
@@ -34,6 +36,18 @@ def audio_line(args: argparse.Namespace, stack: Any) -> str:
     if args.audio_base_url:
         return f"{args.audio_base_url} (public, as the device fetches it)"
     return "left out: Alexa speaks each fact (give --audio-base-url for a public copy)"
+
+
+@contextlib.contextmanager
+def console_server(stack: Any, project: Project, port: int) -> Iterator[str]:
+    """The test console (factlocal.console) on loopback, in a thread, over the stack."""
+    from werkzeug.serving import make_server
+
+    app = Console(
+        stack.endpoint, public_url=stack.public_url, models_dir=project.models, ca=stack.ca
+    )
+    with serving(make_server("127.0.0.1", port, app, threaded=True), "console"):
+        yield f"http://127.0.0.1:{port}/"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,6 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="URL",
         help="with --verify: the public https base URL of the same audio (a real bucket); "
         "without it a device gets no audio and Alexa speaks the text",
+    )
+    parser.add_argument(
+        "--console-port",
+        type=int,
+        default=None,
+        help="the test console's port (default: the endpoint's + 1; not with --verify)",
     )
     parser.add_argument(
         "--project", type=Path, default=Path("."), help="the repository root (default: here)"
@@ -92,10 +112,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "(kept while the stack runs; chat.py --listener NAME is one listener across runs)"
             )
             print(f"endpoint log: {stack.log}")
-            if not args.verify:
-                print(f"talk to it: python scripts/chat.py --url {stack.endpoint}")
-            print("Ctrl-C stops everything.", flush=True)
-            stop.wait()
+            with contextlib.ExitStack() as extra:
+                if not args.verify:
+                    print(f"talk to it: python scripts/chat.py --url {stack.endpoint}")
+                    port = args.console_port or args.port + 1
+                    url = extra.enter_context(console_server(stack, project, port))
+                    print(f"test console: {url} (in your browser)")
+                print("Ctrl-C stops everything.", flush=True)
+                stop.wait()
     except KeyboardInterrupt:
         pass
     except StackError as exc:
