@@ -189,6 +189,13 @@ def test_a_screen_device_shows_the_preview_of_the_fact_view(console: str, browse
     assert browser.find_element(By.ID, "screen-topic").text == "· pricing"
     assert "Alexa, another fact" in browser.find_element(By.ID, "screen-hint").text
     shot(browser, "02-echo-show-screen-preview")
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element(By.ID, "viewport")).select_by_value("480x480-round")
+    screen = browser.find_element(By.ID, "screen")
+    assert "round" in screen.get_attribute("class").split()
+    assert abs(screen.size["width"] - screen.size["height"]) <= 2  # a circle's box
+    shot(browser, "02b-echo-spot-round-preview")
 
 
 def test_play_all_facts_plays_the_stream_and_queues_the_next_fact(

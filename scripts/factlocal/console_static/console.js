@@ -140,6 +140,16 @@ function renderDisplay(display) {
   $("screen-hint").textContent = display.hint || "";
 }
 
+// The preview at the chosen viewport's proportions (round for the Echo Spot).
+function applyViewport() {
+  const [size, shape] = $("viewport").value.split("-");
+  const [width, height] = size.split("x");
+  const screen = $("screen");
+  screen.style.aspectRatio = `${width} / ${height}`;
+  screen.classList.toggle("round", shape === "round");
+  screen.dataset.viewport = $("viewport").value;
+}
+
 function renderPlayer(player) {
   const stream = $("stream");
   if (!player || !player.current) {
@@ -211,6 +221,8 @@ async function setup() {
     $(command).addEventListener("click", () => say(localeConfig()[command]));
   }
   $("advance").addEventListener("click", advance);
+  $("viewport").addEventListener("change", applyViewport);
+  applyViewport();
   $("stream").addEventListener("ended", advance);
   const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
   if (Recognition) {
