@@ -15,6 +15,7 @@ from typing import Any
 from ask_sdk_core.serialize import DefaultSerializer
 
 from factskill.prebuilt import Prebuilt
+from factskill.session import StateAttributes
 
 Fields = tuple[tuple[str, str], ...]
 
@@ -46,7 +47,7 @@ class SkillSerializer(DefaultSerializer):
             return obj
         if cls is list:
             return [self.serialize(item) for item in obj]
-        if cls is dict:
+        if cls is dict or cls is StateAttributes:
             return {key: self.serialize(value) for key, value in obj.items()}
         fields = self._fields_of(cls)
         if fields is None:

@@ -45,6 +45,11 @@ def _count_or_none(value: object, *, low: int) -> int | None:
     return None
 
 
+class StateAttributes(dict[str, Any]):
+    """Session attributes made by SessionState.to_attributes: bounded and well formed, so the
+    response needs no second check (factskill.wiring)."""
+
+
 class SessionState(Record):
     seen: tuple[str, ...] = ()
     last: str | None = None
@@ -57,8 +62,8 @@ class SessionState(Record):
     @classmethod
     def from_attributes(cls, attributes: object) -> SessionState:
         """Read state from session attributes, ignoring anything of the wrong shape."""
-        if not isinstance(attributes, Mapping):
-            return cls()
+        if not attributes or not isinstance(attributes, Mapping):
+            return EMPTY_STATE  # a session's first request: nothing to read
         raw_seen = attributes.get(ATTR_SEEN)
         seen = (
             tuple(s for s in raw_seen[:MAX_SEEN] if _id_or_none(s))
@@ -66,6 +71,7 @@ class SessionState(Record):
             else ()
         )
         version = attributes.get(ATTR_MEMORY_VERSION)
+        resume = attributes.get(ATTR_RESUME)
         return cls(
             seen=seen,
             last=_id_or_none(attributes.get(ATTR_LAST)),
@@ -74,16 +80,20 @@ class SessionState(Record):
             visits=0
             if version is None
             else _count_or_none(attributes.get(ATTR_VISITS), low=0) or 0,
-            resume=_token_or_none(attributes.get(ATTR_RESUME)),
-            resume_at=_count_or_none(attributes.get(ATTR_RESUME_AT), low=0) or 0,
+            resume=_token_or_none(resume),
+            resume_at=0
+            if resume is None
+            else _count_or_none(attributes.get(ATTR_RESUME_AT), low=0) or 0,
         )
 
-    def to_attributes(self) -> dict[str, Any]:
-        attributes: dict[str, Any] = {
-            ATTR_SEEN: list(self.seen),
-            ATTR_LAST: self.last,
-            ATTR_TOPIC: self.topic,
-        }
+    def to_attributes(self) -> StateAttributes:
+        attributes = StateAttributes(
+            {
+                ATTR_SEEN: list(self.seen),
+                ATTR_LAST: self.last,
+                ATTR_TOPIC: self.topic,
+            }
+        )
         if self.memory_version is not None:
             attributes[ATTR_MEMORY_VERSION] = self.memory_version
             attributes[ATTR_VISITS] = self.visits
@@ -91,3 +101,6 @@ class SessionState(Record):
             attributes[ATTR_RESUME] = self.resume
             attributes[ATTR_RESUME_AT] = self.resume_at
         return attributes
+
+
+EMPTY_STATE = SessionState()

@@ -12,13 +12,12 @@ from ask_sdk_model import RequestEnvelope
 from factskill.content import ContentStore
 from factskill.handlers import CONTENT_HANDLERS, TRAILING_HANDLERS, CatchAllExceptionHandler
 from factskill.serializer import SkillSerializer
-from factskill.session import SessionState
+from factskill.session import EMPTY_STATE, SessionState, StateAttributes
 
 if TYPE_CHECKING:
     from factskill.memory import Memory
 
 LambdaHandler = Callable[[Any, Any], dict[str, Any]]
-EMPTY_STATE = SessionState()
 
 
 def skill_builder(
@@ -48,10 +47,12 @@ def build_handler(
 
     def handler(event: Any, context: Any) -> dict[str, Any]:
         envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
-        response = serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+        answered = skill.invoke(request_envelope=envelope, context=context)
+        ours = type(answered.session_attributes) is StateAttributes  # a handler saved state
+        response = serializer.serialize(answered)
         assert isinstance(response, dict)
         attributes = response.get("sessionAttributes")
-        if attributes:
+        if attributes and not ours:
             # Whatever a handler left there (the SDK echoes the request's own attributes):
             # only the state this skill keeps, bounded, never a forged megabyte.
             state = SessionState.from_attributes(attributes)
