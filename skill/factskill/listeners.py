@@ -21,7 +21,21 @@ UNREACHABLE = -1  # memory_version of a session whose memory could not be read
 
 
 def identity(handler_input: HandlerInput) -> tuple[str, str] | None:
-    """The account's item key and the listener's key in it (its voice profile, else "-")."""
+    """The account's item key and the listener's key in it (its voice profile, else "-"),
+    worked out once per request (recall and remember both ask)."""
+    known = handler_input.__dict__.get(_IDENTITY, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known  # type: ignore[no-any-return]
+    who = _identity(handler_input)
+    handler_input.__dict__[_IDENTITY] = who
+    return who
+
+
+_IDENTITY = "_factskill_identity"
+_UNKNOWN = object()
+
+
+def _identity(handler_input: HandlerInput) -> tuple[str, str] | None:
     from factskill.memory import account_key, listener_key
 
     system = getattr(getattr(handler_input.request_envelope, "context", None), "system", None)
@@ -77,6 +91,8 @@ def remember(
         return after
     from factskill.memory import Kept
 
-    kept = Kept(after.seen, after.topic, after.visits, int(time.time()))
+    kept = Kept(  # every field by name: Record's fast path
+        heard=after.seen, topic=after.topic, visits=after.visits, last_visit=int(time.time())
+    )
     written = memory.keep(*who, language, kept, version=version)
     return after._replace(memory_version=UNREACHABLE if written is None else written)  # type: ignore[no-any-return]
