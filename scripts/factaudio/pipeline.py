@@ -244,12 +244,11 @@ def _adopt(target: Target, job: Job) -> AudioEntry | None:
         logger.warning("%s: rebuilding the damaged clip at %s (%s)", job.where, job.key, exc)
         return None
     target.touch(job.key)
-    captions: str | None = captions_key(job.key)
-    text = target.read_file(captions_key(job.key))
-    if text is None or not text.startswith(b"WEBVTT"):
-        captions = None  # the clip plays without them
-    else:
-        target.touch(captions_key(job.key))
+    key = captions_key(job.key)
+    text = target.read_file(key)
+    captions = key if text is not None and text.startswith(b"WEBVTT") else None
+    if captions is not None:
+        target.touch(captions)  # else the clip plays without them
     return entry_for(
         job,
         duration,

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from factcontent.limits import MAX_AUDIO_TOKEN_CHARACTERS
+
 PLAY = "AudioPlayer.Play"
 CLEAR_QUEUE = "AudioPlayer.ClearQueue"
 PLAY_BEHAVIORS = ("REPLACE_ALL", "ENQUEUE", "REPLACE_ENQUEUED")
 AUDIO_PLAYER_DIRECTIVES = ("AudioPlayer.Play", "AudioPlayer.Stop", "AudioPlayer.ClearQueue")
 CLEAR_BEHAVIORS = ("CLEAR_ENQUEUED", "CLEAR_ALL")
-MAX_TOKEN_LENGTH = 1024
 # Requests without a session, whose answers may carry AudioPlayer directives and nothing else.
 PLAYBACK_REQUEST_PREFIXES = ("AudioPlayer.", "PlaybackController.")
 FORBIDDEN_IN_PLAYBACK_ANSWERS = ("outputSpeech", "card", "reprompt", "shouldEndSession")
@@ -47,8 +48,10 @@ def play_problems(play: Mapping[str, Any]) -> list[str]:
     if not isinstance(url, str) or not url.lower().startswith("https://"):
         problems.append(f"stream url {url!r} is not https")
     token = stream.get("token")
-    if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
-        problems.append(f"token {token!r} is not a string of 1 to {MAX_TOKEN_LENGTH} characters")
+    if not isinstance(token, str) or not 0 < len(token) <= MAX_AUDIO_TOKEN_CHARACTERS:
+        problems.append(
+            f"token {token!r} is not a string of 1 to {MAX_AUDIO_TOKEN_CHARACTERS} characters"
+        )
     previous = stream.get("expectedPreviousToken")
     if behavior == "ENQUEUE" and not isinstance(previous, str):
         problems.append("ENQUEUE without expectedPreviousToken")

@@ -25,6 +25,10 @@ ALEXA_SAMPLE_RATES = (16000, 22050, 24000)
 # Polly bills at most 3000 characters per SynthesizeSpeech call (Polly quotas).
 POLLY_MAX_BILLED_CHARACTERS = 3000
 
+# An AudioPlayer stream's token: a string of at most this many characters (AudioPlayer
+# interface reference, `token`).
+MAX_AUDIO_TOKEN_CHARACTERS = 1024
+
 # The SSML of one outputSpeech or reprompt, tags included (response JSON reference,
 # `outputSpeech`: "cannot exceed 8,000 characters").
 MAX_SSML_CHARACTERS = 8000

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from factcontent.limits import MAX_DECK_FACTS, MAX_ID_LENGTH
 from factcontent.records import Record
+from factskill.session import token_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +89,6 @@ def _stream_name(listener: str) -> str:
     return f"p_{listener}"
 
 
-MAX_TOKEN_LENGTH = 1024  # AudioPlayer's
-
-
 def _ids(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
@@ -120,15 +118,15 @@ def recalled_from(item: Mapping[str, Any] | None, listener: str, language: str) 
     stream = _json(item, _stream_name(listener))
     stream = stream if isinstance(stream, Mapping) else {}
     token, offset = stream.get("token"), stream.get("offset")
-    valid_token = isinstance(token, str) and 0 < len(token) <= MAX_TOKEN_LENGTH and token.isascii()
+    stream_token = token_or_none(token)
     return Recalled(
         heard=_ids(_json(item, heard_name)),
         topic=topic if isinstance(topic, str) and 0 < len(topic) <= MAX_ID_LENGTH else None,
         visits=visits if isinstance(visits, int) and not isinstance(visits, bool) else 0,
         version=version,
-        stream=token if valid_token else None,
+        stream=stream_token,
         stream_at=offset
-        if valid_token and isinstance(offset, int) and not isinstance(offset, bool) and offset > 0
+        if stream_token and isinstance(offset, int) and not isinstance(offset, bool) and offset > 0
         else 0,
     )
 

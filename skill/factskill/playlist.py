@@ -17,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from factcontent.deck import Deck
-from factcontent.limits import MAX_ID_LENGTH
+from factcontent.limits import MAX_AUDIO_TOKEN_CHARACTERS, MAX_ID_LENGTH
 from factcontent.locales import LOCALE_LANGUAGE
 from factcontent.records import Record
 
 PREFIX = "sf1"
-MAX_TOKEN_LENGTH = 1024  # AudioPlayer's limit
 MAX_COUNT = 10**6  # index and play counter: a listener does not play a million facts
 _SEED_HEX = 8
 _FIELDS = 8
@@ -81,7 +80,7 @@ def _count(text: str) -> int | None:
 
 def decode(token: object) -> Cursor | None:
     """The cursor a token of ours carries; None for anything else (another skill's, forged)."""
-    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+    if not isinstance(token, str) or len(token) > MAX_AUDIO_TOKEN_CHARACTERS:
         return None
     parts = token.split("|")
     if len(parts) != _FIELDS or parts[0] != PREFIX:

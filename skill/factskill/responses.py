@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
     from factskill.memory import Memory
+    from factskill.slots import TopicRequest
 
 
 def content_for(handler_input: HandlerInput, store: ContentStore) -> LocaleContent:
@@ -154,6 +155,19 @@ def new_fact(
             handler_input, remember(handler_input, memory, content.deck.language, state, after)
         )
     return speak_fact(handler_input, store, content, pick.fact, lead=lead)
+
+
+def unknown_topic(
+    handler_input: HandlerInput, store: ContentStore, content: LocaleContent, asked: TopicRequest
+) -> Response | None:
+    """The answer to a topic the deck does not know (the topics there are), or None."""
+    if not asked.unmatched and not (asked.topic_id and asked.topic_id not in content.deck.topics):
+        return None
+    prompts, topics = content.prompts, topic_list(content)
+    speech = SpeechBuilder().text(
+        prompts.say("unknown_topic", value=asked.spoken or "", topics=topics)
+    )
+    return ask(handler_input, speech, prompts.say("topics_reprompt", topics=topics), store=store)
 
 
 def topic_list(content: LocaleContent) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from factcontent.limits import MAX_DECK_FACTS, MAX_ID_LENGTH
+from factcontent.limits import MAX_AUDIO_TOKEN_CHARACTERS, MAX_DECK_FACTS, MAX_ID_LENGTH
 from factcontent.records import Record
 from factskill.constants import (
     ATTR_LAST,
@@ -29,12 +29,14 @@ def _id_or_none(value: object) -> str | None:
     return value
 
 
-MAX_TOKEN_LENGTH = 1024  # AudioPlayer's
-
-
-def _token_or_none(value: object) -> str | None:
-    """A stream token as the session may carry it (factskill.playlist decodes it when used)."""
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_TOKEN_LENGTH or not value.isascii():
+def token_or_none(value: object) -> str | None:
+    """A stream token as the session or memory may carry it (factskill.playlist decodes it
+    when used)."""
+    if (
+        not isinstance(value, str)
+        or not 0 < len(value) <= MAX_AUDIO_TOKEN_CHARACTERS
+        or not value.isascii()
+    ):
         return None
     return value
 
@@ -80,7 +82,7 @@ class SessionState(Record):
             visits=0
             if version is None
             else _count_or_none(attributes.get(ATTR_VISITS), low=0) or 0,
-            resume=_token_or_none(resume),
+            resume=token_or_none(resume),
             resume_at=0
             if resume is None
             else _count_or_none(attributes.get(ATTR_RESUME_AT), low=0) or 0,

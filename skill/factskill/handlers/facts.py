@@ -18,6 +18,7 @@ from factskill.responses import (
     session_state,
     speak_fact,
     topic_list,
+    unknown_topic,
 )
 from factskill.session import SessionState
 from factskill.slots import read_topic
@@ -75,13 +76,9 @@ class GetNewFactIntentHandler(StoreHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         asked = read_topic(handler_input)
         content = content_for(handler_input, self.store)
-        if asked.unmatched or (asked.topic_id and asked.topic_id not in content.deck.topics):
-            prompts, topics = content.prompts, topic_list(content)
-            speech = SpeechBuilder().text(
-                prompts.say("unknown_topic", value=asked.spoken or "", topics=topics)
-            )
-            reprompt = prompts.say("topics_reprompt", topics=topics)
-            return ask(handler_input, speech, reprompt, store=self.store)
+        refused = unknown_topic(handler_input, self.store, content, asked)
+        if refused is not None:
+            return refused
         return new_fact(
             handler_input, self.store, content, topic=asked.topic_id, memory=self.memory
         )

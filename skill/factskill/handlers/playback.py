@@ -22,7 +22,14 @@ from factskill.content import LocaleContent
 from factskill.handlers.base import StoreHandler
 from factskill.listeners import identity, recall, remember
 from factskill.playlist import Cursor, decode, first, moved, new_seed, order, playable, reordered
-from factskill.responses import ask, content_for, new_fact, save_state, session_state, topic_list
+from factskill.responses import (
+    ask,
+    content_for,
+    new_fact,
+    save_state,
+    session_state,
+    unknown_topic,
+)
 from factskill.slots import read_topic
 from factskill.speech import SpeechBuilder
 
@@ -121,13 +128,9 @@ class PlayAllFactsHandler(StoreHandler):
         asked = read_topic(handler_input)
         content = content_for(handler_input, self.store)
         prompts = content.prompts
-        if asked.unmatched or (asked.topic_id and asked.topic_id not in content.deck.topics):
-            topics = topic_list(content)
-            speech = SpeechBuilder().text(
-                prompts.say("unknown_topic", value=asked.spoken or "", topics=topics)
-            )
-            reprompt = prompts.say("topics_reprompt", topics=topics)
-            return ask(handler_input, speech, reprompt, store=self.store)
+        refused = unknown_topic(handler_input, self.store, content, asked)
+        if refused is not None:
+            return refused
         topic = asked.topic_id
         if not has_audio_player(handler_input):
             lead = (prompts.say("play_unsupported"),)
@@ -163,10 +166,7 @@ class PlayAllFactsHandler(StoreHandler):
 
 
 def _is_playback_intent(handler_input: HandlerInput) -> bool:
-    request = handler_input.request_envelope.request
-    if getattr(request, "object_type", None) != "IntentRequest":
-        return False
-    name = get_intent_name(handler_input)
+    name = get_intent_name_or_none(handler_input)
     if name not in PLAYBACK_INTENTS:
         return False
     if name in SHARED_INTENTS:
