@@ -28,7 +28,11 @@ from factcontent.manifest import AudioEntry, DeckRef, Manifest, loads_manifest
 
 logger = logging.getLogger(__name__)
 
-COMMIT_TRIES = 5
+# How long a run goes on merging onto other runs' generations: every failed write means another
+# run published, so while runs finish together each try is progress; the bound is for a manifest
+# something rewrites without end. Between tries a short random wait breaks lockstep.
+COMMIT_PATIENCE_SECONDS = 60.0
+MAX_RETRY_WAIT_SECONDS = 0.5
 # Prune leaves objects younger than this alone: far longer than the skill's refresh interval
 # (300 s by default) plus the longest run.
 DEFAULT_PRUNE_GRACE_SECONDS = 24 * 3600.0
@@ -78,14 +82,28 @@ def _conflicts(change: Change, seen: Manifest, latest: Manifest) -> list[str]:
     return clashes
 
 
-def commit(target: Target, change: Change, seen: PublishedManifest) -> Manifest | None:
+def commit(
+    target: Target,
+    change: Change,
+    seen: PublishedManifest,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Manifest | None:
     """Publish `change` as the next generation after `seen`; None when it changes nothing.
 
     Raises PipelineError on a genuine conflict (another run published the same facts or decks
     differently while this one was building): nothing of this run is published then.
     """
+    import random
+
     base = seen
-    for _ in range(COMMIT_TRIES):
+    deadline = clock() + COMMIT_PATIENCE_SECONDS
+    tries = 0
+    while tries == 0 or clock() < deadline:
+        if tries:
+            sleep(random.uniform(0, min(MAX_RETRY_WAIT_SECONDS, 0.02 * 2**tries)))
+        tries += 1
         manifest = change.onto(base.manifest)
         unchanged = manifest.content_json() == base.manifest.content_json()
         if unchanged and base.etag is not None:
@@ -106,8 +124,8 @@ def commit(target: Target, change: Change, seen: PublishedManifest) -> Manifest 
             logger.info("another run published meanwhile: merging onto its generation")
             base = latest
     raise PipelineError(
-        f"the manifest kept changing under {COMMIT_TRIES} tries: another run is publishing, "
-        "run again when it is done"
+        f"the manifest kept changing for {COMMIT_PATIENCE_SECONDS:.0f} s ({tries} tries): "
+        "another run is publishing, run again when it is done"
     )
 
 

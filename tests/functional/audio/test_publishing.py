@@ -139,6 +139,38 @@ def test_concurrent_runs_on_one_directory_all_land(tmp_path: Path) -> None:
     assert {loc for loc, _ in published_entries(DirectoryTarget(out))} == set(decks)
 
 
+class LosesRaces:
+    """A target whose manifest write loses to `others` other runs in turn, each publishing its
+    own locale just before this run's write (as when six runs finish at once)."""
+
+    def __init__(self, target: Target, others: list[Any]) -> None:
+        self._target, self._others = target, list(others)
+
+    def write_manifest(self, manifest: Manifest, *, expected: str | None) -> None:
+        if self._others:
+            self._others.pop(0)()
+        self._target.write_manifest(manifest, expected=expected)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target, name)
+
+
+def test_a_run_that_loses_to_five_concurrent_runs_still_lands(tmp_path: Path) -> None:
+    """Was: with six runs on one directory, the last to commit lost five races, ran out of its
+    five tries and failed ("the manifest kept changing"), though nothing conflicted."""
+    out = tmp_path / "out"
+    locales = ("de-DE", "fr-FR", "es-ES", "ja-JP", "it-IT")
+    others = [
+        lambda loc=loc: run(
+            DirectoryTarget(out), {loc: deck(f"Fact of {loc}.", language=loc.split("-")[0])}
+        )
+        for loc in locales
+    ]
+    mine = run(LosesRaces(DirectoryTarget(out), others), {"en-US": deck("Fact of en-US.")})
+    assert mine.error is None
+    assert {loc for loc, _ in published_entries(DirectoryTarget(out))} == {"en-US", *locales}
+
+
 def damage(target: Target, key: str, data: bytes) -> None:
     if isinstance(target, DirectoryTarget):
         (target.root / key).parent.mkdir(parents=True, exist_ok=True)
@@ -309,3 +341,29 @@ def test_a_run_heals_a_manifest_that_names_missing_objects(target: Target) -> No
     healed = target.read_manifest().manifest
     assert "de" not in healed.decks and "f-1" not in healed.locales["de-DE"]
     assert_manifest_points_at_valid_objects(target)
+
+
+def test_a_manifest_rewritten_without_end_still_stops_the_run(tmp_path: Path) -> None:
+    """The patience is bounded: a manifest something keeps rewriting ends the run, named."""
+    from factaudio.commit import COMMIT_PATIENCE_SECONDS, Change, commit
+    from factaudio.exceptions import ManifestConflictError, PipelineError
+
+    target = DirectoryTarget(tmp_path / "out")
+    seen = target.read_manifest()
+    now = [0.0]
+
+    class AlwaysRewritten:
+        def write_manifest(self, manifest: Manifest, *, expected: str | None) -> None:
+            raise ManifestConflictError("changed")
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(target, name)
+
+    def sleep(seconds: float) -> None:
+        assert 0 <= seconds <= 0.5
+        now[0] += seconds + 1.0  # each try takes a second of the clock
+
+    change = Change(entries={}, scope=frozenset(), decks={}, generated_at="2026-12-02T00:00:00Z")
+    with pytest.raises(PipelineError, match=r"kept changing for 60 s \(\d+ tries\)"):
+        commit(AlwaysRewritten(), change, seen, clock=lambda: now[0], sleep=sleep)  # type: ignore[arg-type]
+    assert now[0] >= COMMIT_PATIENCE_SECONDS
