@@ -6,7 +6,8 @@ directory's exclusive lock), and on a conflict the run reads what the other run 
 merges its own locales and facts onto it and tries again; only when both changed the same fact
 or deck is it a genuine conflict, reported and never silently lost.
 
-Prune never deletes what the current or the previous generation references, nor anything younger
+Prune never deletes what the current or the previous generation references (nor any older one
+replaced within the grace period), nor anything younger
 than its grace period (longer than the skill's refresh interval plus the longest run): warm
 skill containers keep playing the previous manifest for up to CONTENT_REFRESH_SECONDS, and a
 concurrent build's new or resumed objects are young.
@@ -155,29 +156,38 @@ def _age(manifest: Manifest, now: float) -> float:
 
 
 def referenced(target: Target, manifest: Manifest, *, grace: float, now: float) -> set[str]:
-    """What prune must keep: the current generation's objects, the previous one's, and both
-    generations' copies. Without the previous copy (a lifecycle rule expired it), pruning is
-    safe only when the current generation is older than the grace period: no warm container
-    plays the previous one any more."""
+    """What prune must keep: the current generation's objects, the previous one's, and every
+    older generation replaced less than `grace` ago (two publishes in quick succession: warm
+    containers may still play the one before both), with their copies. Without a copy it needs
+    (a lifecycle rule expired it), pruning is safe only when the generation that replaced it is
+    older than the grace period: no warm container plays it any more."""
     keep = manifest.keys()
     if manifest.generation:
         keep.add(generation_key(manifest.generation))
-    if manifest.previous:
-        key = generation_key(manifest.previous)
+    newer, seen = manifest, {manifest.generation}
+    while newer.previous and newer.previous not in seen:
+        replaced_recently = _age(newer, now) <= grace
+        if newer is not manifest and not replaced_recently:
+            break  # replaced longer ago than the grace period: no container plays it
+        key = generation_key(newer.previous)
         keep.add(key)
+        seen.add(newer.previous)
         data = target.read_file(key)
-        if data is None and _age(manifest, now) <= grace:
-            raise PipelineError(
-                f"the previous generation's copy {key} is missing and the current one is "
-                "recent: warm skill containers may still play it; nothing deleted"
-            )
-        if data is not None:
-            try:
-                keep |= loads_manifest(data, source=key).keys()
-            except Exception as exc:  # a damaged copy: keep everything rather than guess
+        if data is None:
+            if replaced_recently:
                 raise PipelineError(
-                    f"cannot read the previous generation to prune safely ({exc}); nothing deleted"
-                ) from exc
+                    f"the earlier generation's copy {key} is missing and what replaced it is "
+                    "recent: warm skill containers may still play it; nothing deleted"
+                )
+            break
+        try:
+            older = loads_manifest(data, source=key)
+        except Exception as exc:  # a damaged copy: keep everything rather than guess
+            raise PipelineError(
+                f"cannot read an earlier generation to prune safely ({exc}); nothing deleted"
+            ) from exc
+        keep |= older.keys()
+        newer = older
     return keep
 
 
@@ -199,5 +209,4 @@ def prune(
     )
     if not orphans or not confirm(orphans):
         return 0
-    target.delete(orphans)
-    return len(orphans)
+    return target.delete(orphans, older_than=moment - grace)

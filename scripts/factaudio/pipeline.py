@@ -243,12 +243,16 @@ def _adopt(target: Target, job: Job) -> AudioEntry | None:
     except PipelineError as exc:
         logger.warning("%s: rebuilding the damaged clip at %s (%s)", job.where, job.key, exc)
         return None
-    target.touch(job.key)
+    if not target.touch(job.key):
+        logger.warning(
+            "%s: %s was deleted meanwhile (a prune): making it again", job.where, job.key
+        )
+        return None
     key = captions_key(job.key)
     text = target.read_file(key)
     captions = key if text is not None and text.startswith(b"WEBVTT") else None
-    if captions is not None:
-        target.touch(captions)  # else the clip plays without them
+    if captions is not None and not target.touch(captions):
+        captions = None  # deleted meanwhile: the clip plays without them
     return entry_for(
         job,
         duration,
@@ -273,8 +277,9 @@ def _publish_decks(
         data = json.dumps(deck_to_json(deck), ensure_ascii=False, indent=1).encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()
         key = published_deck_key(language, digest)
-        if key not in objects:
-            target.put_file(key, data)
+        stored = objects.get(key)
+        if stored is None or stored.size != len(data) or stored.md5 not in (None, md5_hex(data)):
+            target.put_file(key, data)  # missing, or damaged since: its name says what it holds
             summary.decks_published += 1
         refs[language] = DeckRef(key, digest, len(data))
     return refs

@@ -137,16 +137,19 @@ def plan_jobs(
     jobs: Iterable[Job], manifest: Manifest, published: Mapping[str, StoredObject]
 ) -> Plan:
     """Split jobs into kept (the manifest's entry and its object, intact), resumed (an object
-    without a matching entry, or one that may be damaged: checked before it is adopted) and to
-    build (no object)."""
+    without a matching entry: checked before it is adopted) and to build (no object, or one
+    that differs from the size and MD5 its entry recorded, even if it still decodes)."""
     build: list[Job] = []
     resume: list[Job] = []
     keep: dict[tuple[str, str], AudioEntry] = {}
     for job in jobs:
         entry = manifest.entry(job.locale, job.fact_id)
         stored = published.get(job.key)
+        current = entry is not None and entry.digest == job.digest and entry.key == job.key
         if stored is None:
             build.append(job)
+        elif current and entry is not None and entry.md5 is not None and not intact(entry, stored):
+            build.append(job)  # not what was published (cut short, overwritten): made again
         elif (
             entry is not None
             and entry.digest == job.digest

@@ -63,13 +63,17 @@ class Target(Protocol):
         """Write an immutable object (a deck, a generation: JSON; captions: WebVTT)."""
         ...
 
-    def touch(self, key: str) -> None:
-        """Make an object young again (a resumed clip: a prune's grace period now covers it)."""
+    def touch(self, key: str) -> bool:
+        """Make an object young again (a resumed clip: a prune's grace period now covers it);
+        False when it is gone (a concurrent prune deleted it): the caller makes it again."""
         ...
 
     def write_manifest(self, manifest: Manifest, *, expected: str | None) -> None: ...
 
-    def delete(self, keys: Iterable[str]) -> None: ...
+    def delete(self, keys: Iterable[str], *, older_than: float | None = None) -> int:
+        """Delete `keys` and say how many; with `older_than` (seconds since the epoch), only
+        those not written or touched since, where the target can tell at the moment of deleting."""
+        ...
 
     def public_url(self, key: str) -> str | None:
         """Where anyone can GET `key` without credentials, if the target is public."""
@@ -151,9 +155,12 @@ class DirectoryTarget:
     def put_file(self, key: str, data: bytes, *, content_type: str = "application/json") -> None:
         self._atomic_write(self.root / key, data, durable=False)
 
-    def touch(self, key: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
+    def touch(self, key: str) -> bool:
+        try:
             os.utime(self.root / key)
+        except FileNotFoundError:
+            return False
+        return True
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -175,13 +182,31 @@ class DirectoryTarget:
                 raise ManifestConflictError(
                     f"{self.root / MANIFEST_FILE} changed while this run was building: run it again"
                 )
+            named = manifest.keys()  # a Manifest's objects, not a mapping's keys
+            gone = sorted(key for key in named if not (self.root / key).is_file())
+            if gone:  # deleted since this run listed them: publishing would break what is live
+                raise PublishError(
+                    f"{len(gone)} objects the new manifest names are gone ({', '.join(gone[:3])}): "
+                    "nothing published; run again to make them"
+                )
             os.sync()  # every file the manifest references is on disk before the manifest is
             self._atomic_write(self.root / MANIFEST_FILE, manifest.dumps().encode("utf-8"))
 
-    def delete(self, keys: Iterable[str]) -> None:
+    def delete(self, keys: Iterable[str], *, older_than: float | None = None) -> int:
+        # Under the lock, each file's age is read again: a concurrent build that adopted
+        # (touched) it after prune listed it keeps it.
+        deleted = 0
         with self.locked():
             for key in keys:
-                (self.root / key).unlink(missing_ok=True)
+                path = self.root / key
+                try:
+                    if older_than is not None and path.stat().st_mtime >= older_than:
+                        continue
+                    path.unlink()
+                except FileNotFoundError:
+                    continue
+                deleted += 1
+        return deleted
 
     def public_url(self, key: str) -> str | None:
         return None
@@ -251,9 +276,16 @@ class S3Target:
             CacheControl=CACHE_CONTROL,  # content-addressed: never changes
         )
 
-    def touch(self, key: str) -> None:
+    def touch(self, key: str) -> bool:
         """Copy the object onto itself: S3 gives it a new LastModified (same bytes, same type)."""
-        head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        from botocore.exceptions import ClientError
+
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if self._absent(exc, self._key(key)):
+                return False
+            raise PublishError(f"cannot touch s3://{self.bucket}/{self._key(key)}: {exc}") from exc
         self.client.copy_object(
             Bucket=self.bucket,
             Key=self._key(key),
@@ -263,6 +295,7 @@ class S3Target:
             CacheControl=head.get("CacheControl", CACHE_CONTROL),
             Metadata=head.get("Metadata", {}),
         )
+        return True
 
     def public_url(self, key: str) -> str | None:
         return None if self.public_base is None else self.public_base.rstrip("/") + "/" + key
@@ -315,9 +348,12 @@ class S3Target:
                 ) from exc
             raise PublishError(f"cannot write the manifest: {exc}") from exc
 
-    def delete(self, keys: Iterable[str]) -> None:
+    def delete(self, keys: Iterable[str], *, older_than: float | None = None) -> int:
+        # S3 cannot delete on a condition of age: prune's grace period (far longer than a run)
+        # is what keeps a concurrent build's objects; a clip adopted meanwhile is made again.
         batch: list[Any] = [{"Key": self._key(k)} for k in keys]
         for start in range(0, len(batch), 1000):
             self.client.delete_objects(
                 Bucket=self.bucket, Delete={"Objects": batch[start : start + 1000], "Quiet": True}
             )
+        return len(batch)

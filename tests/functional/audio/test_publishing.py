@@ -212,6 +212,132 @@ def test_an_unreadable_left_over_never_blocks_a_run(target: Target) -> None:
     assert summary.error is None and summary.skipped == 1
 
 
+def test_a_clip_cut_short_that_still_decodes_is_rebuilt(target: Target) -> None:
+    """Was: a clip cut to 55% still decoded, so it was adopted and its shorter length recorded:
+    the fact stopped mid-sentence. An object that is not what its entry recorded is made again."""
+    run(target, DECKS)
+    entry = target.read_manifest().manifest.entry("de-DE", "f-1")
+    assert entry is not None
+    original = target.read_file(entry.key)
+    assert original is not None
+    damage(target, entry.key, original[: len(original) * 55 // 100])
+    summary = run(target, DECKS)
+    assert summary.error is None and summary.synthesized == 1 and summary.resumed == 0, summary
+    again = target.read_manifest().manifest.entry("de-DE", "f-1")
+    assert again is not None and again.duration == pytest.approx(entry.duration, abs=0.05)
+    assert len(target.read_file(entry.key) or b"") == again.size
+
+
+def test_a_damaged_published_deck_is_published_again(target: Target) -> None:
+    """Was: a deck cut to 100 bytes stayed so: the skill refused it on every check, and that
+    language never adopted a newer generation."""
+    import hashlib
+
+    run(target, DECKS)
+    ref = target.read_manifest().manifest.decks["de"]
+    damage(target, ref.key, (target.read_file(ref.key) or b"")[:100])
+    summary = run(target, DECKS)
+    assert summary.error is None and summary.decks_published == 1
+    assert hashlib.sha256(target.read_file(ref.key) or b"").hexdigest() == ref.sha256
+
+
+class PrunedBeforeTouch:
+    """A target on which a concurrent prune deletes a left-over between a run's check of it and
+    the touch that would have made it young."""
+
+    def __init__(self, target: Target) -> None:
+        self._target = target
+
+    def touch(self, key: str) -> bool:
+        self._target.delete([key])
+        return self._target.touch(key)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target, name)
+
+
+def test_a_left_over_a_prune_deletes_while_it_is_adopted_is_made_again(
+    target: Target, tmp_path: Path
+) -> None:
+    """Was: the touch ignored a missing file, the run adopted it anyway and published a
+    manifest naming it: live, and broken, before the run's own check failed."""
+    scratch = DirectoryTarget(tmp_path / "scratch")
+    run(scratch, {"en-US": DECKS["en-US"]})
+    key = published_entries(scratch)[("en-US", "f-1")].key
+    damage(target, key, scratch.read_file(key) or b"")  # an interrupted run's upload
+    summary = run(PrunedBeforeTouch(target), {"en-US": DECKS["en-US"]})
+    assert summary.error is None and summary.resumed == 0 and summary.synthesized == 3, summary
+    assert_manifest_points_at_valid_objects(target)
+
+
+class TouchedBeforeDelete:
+    """A directory on which a concurrent build adopts (touches) what a prune listed as old,
+    between the prune's listing and its delete."""
+
+    def __init__(self, target: DirectoryTarget) -> None:
+        self._target = target
+
+    def delete(self, keys: list[str], *, older_than: float | None = None) -> int:
+        for key in keys:
+            self._target.touch(key)
+        return self._target.delete(keys, older_than=older_than)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target, name)
+
+
+def backdate(root: Path, seconds: float) -> None:
+    import os
+    import time
+
+    then = time.time() - seconds
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (then, then))
+
+
+def test_a_prune_keeps_what_a_build_adopted_after_the_prune_listed_it(tmp_path: Path) -> None:
+    """Was: prune listed and decided outside the lock and deleted by that list: an old object a
+    concurrent build adopted (touched) in between was deleted under it."""
+    out = DirectoryTarget(tmp_path / "out")
+    decks = {"de-DE": deck("Eins.", "Zwei.", language="de")}
+    run(out, decks)
+    stray = out.root / "audio" / "de-DE" / ("0" * 64 + ".mp3")
+    stray.write_bytes(b"an interrupted run's upload")
+    backdate(out.root, 3 * 86400.0)
+    summary = run(
+        TouchedBeforeDelete(out),
+        decks,
+        prune=True,
+        confirm_prune=lambda k: True,
+        prune_grace=3600.0,
+    )
+    assert summary.error is None and summary.pruned == 0 and stray.exists()
+    summary = run(out, decks, prune=True, confirm_prune=lambda k: True, prune_grace=0)
+    assert summary.pruned == 1 and not stray.exists()  # not touched: pruned
+
+
+def test_prune_keeps_every_generation_replaced_within_the_grace_period(tmp_path: Path) -> None:
+    """Was: two publishes in quick succession left the generation before both unprotected: its
+    clips were pruned a second after it stopped being current, while warm containers that had
+    read it minutes earlier still played them."""
+    out = DirectoryTarget(tmp_path / "out")
+    run(out, {"de-DE": deck("Eins.", "Zwei.", language="de")})
+    old_clip = published_entries(out)[("de-DE", "f-1")].key
+    backdate(out.root, 3 * 86400.0)  # an old clip, current until now
+    run(out, {"de-DE": deck("Eins!", "Zwei.", language="de")})
+    summary = run(
+        out,
+        {"de-DE": deck("Eins?", "Zwei.", language="de")},
+        prune=True,
+        confirm_prune=lambda keys: True,
+        prune_grace=3600.0,
+    )
+    assert summary.error is None
+    assert old_clip in out.list_audio()  # replaced seconds ago: warm containers may play it
+    assert_manifest_points_at_valid_objects(out)
+
+
 @pytest.fixture
 def assets(tmp_path: Path) -> Path:
     copy = tmp_path / "assets"
