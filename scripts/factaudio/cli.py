@@ -8,10 +8,12 @@ python scripts/synthesize.py --bucket B --endpoint-url http://127.0.0.1:5000 --e
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -235,7 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(argv: Sequence[str] | None) -> int:
-    args = parse_args(argv)
+    with contextlib.ExitStack() as stack:
+        return _run(parse_args(argv), stack)
+
+
+def _run(args: argparse.Namespace, stack: contextlib.ExitStack) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -243,7 +249,18 @@ def run(argv: Sequence[str] | None) -> int:
     try:
         needs_aws = args.bucket or (args.engine == "polly" and not args.dry_run)
         session = aws_session(args) if needs_aws else None
-        target = make_target(args, session)
+        if args.dry_run and session is not None and session.get_credentials() is None:
+            # Pricing needs no AWS account: plan against nothing published, from voices.json.
+            print(
+                f"synthesize: no AWS credentials: s3://{args.bucket} was not read, so the dry "
+                "run prices every clip as new and checks voices against voices.json only",
+                file=sys.stderr,
+            )
+            session = None
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="synthesize-dry-"))
+            target: Target = DirectoryTarget(Path(scratch))
+        else:
+            target = make_target(args, session)
         engine = make_engine(args, session)
         decks = load_decks(args.assets, args.locale or sorted(LOCALE_LANGUAGE))
         lexicons = load_lexicons(args.assets, {deck.language for deck in decks.values()})

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from factaudio.constants import POLLY_USD_PER_MILLION
 from factaudio.exceptions import PipelineError
 from factaudio.jsonfiles import read_object
 from factcontent.locales import LOCALE_LANGUAGE
@@ -45,6 +46,11 @@ def load_voices(path: Path) -> dict[str, LocaleVoices]:
                 "(espeak: null when no offline voice speaks the locale acceptably)"
             )
         voice, engine = (str(field) for field in fields[:2])
+        if engine not in POLLY_USD_PER_MILLION:  # a typo would be priced at nothing
+            raise PipelineError(
+                f"{path} [{locale}]: polly.engine {engine!r} is not one of Polly's engines "
+                f"({', '.join(sorted(POLLY_USD_PER_MILLION))})"
+            )
         code = polly.get("language_code") if isinstance(polly, Mapping) else None
         if code is not None and not (isinstance(code, str) and code.strip()):
             raise PipelineError(f"{path} [{locale}]: polly.language_code must be a code (hi-IN)")

@@ -301,3 +301,25 @@ def test_failed_run_leaves_the_published_deck_as_it_was(target: Target) -> None:
     ref = target.read_manifest().manifest.decks["en"]
     data = target.read_file(ref.key)
     assert data is not None and b"Two, changed." not in data
+
+
+@pytest.mark.parametrize(("lufs", "true_peak"), [(-20.0, -3.0), (-14.0, -0.5)])
+def test_a_clip_outside_amazons_band_is_refused_naming_locale_and_fact(
+    target: Target, monkeypatch: pytest.MonkeyPatch, lufs: float, true_peak: float
+) -> None:
+    """The build's own validator refuses an encoded clip measured outside -14 +-1 LUFS or over
+    -2 dBTP, naming the locale and the fact, and publishes nothing of the run."""
+    from factaudio import stages
+    from factaudio.loudness import Loudness
+
+    settle = stages.settle
+
+    def off_band(segment: Any, encoded: bytes, **kwargs: Any) -> Any:
+        audio, _ = settle(segment, encoded, **kwargs)
+        return audio, Loudness(lufs, true_peak)
+
+    monkeypatch.setattr(stages, "settle", off_band)
+    summary = run(ToneEngine(), target, {"en-US": DECKS["en-US"]})
+    assert summary.error is not None and "loudness out of band" in summary.error
+    assert "(en-US)" in summary.error and "fact 'f-" in summary.error
+    assert not summary.manifest_written and not published_entries(target)

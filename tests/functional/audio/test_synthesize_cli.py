@@ -308,6 +308,20 @@ def test_dry_run_prices_polly_without_aws_credentials(
     assert cost and float(cost.group(1)) > 0, out
 
 
+def test_dry_run_prices_polly_for_a_bucket_without_aws_credentials(
+    no_aws: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: with --bucket, a dry run needed credentials (DescribeVoices, then the listing)."""
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    argv = ["--dry-run", "--engine", "polly", "--bucket", "facts-bucket", "--region", "eu-west-1"]
+    assert synthesize.main(argv) == 0
+    captured = capsys.readouterr()
+    cost = re.search(r"estimated Polly cost: \$(\d+\.\d+)", captured.out)
+    assert cost and float(cost.group(1)) > 0, captured.out
+    assert "no AWS credentials: s3://facts-bucket was not read" in captured.err
+    assert "Traceback" not in captured.err
+
+
 def test_without_a_region_the_error_says_how_to_give_one(
     no_aws: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -321,6 +335,10 @@ def test_without_a_region_the_error_says_how_to_give_one(
         ("{not json", "the voices file is not valid JSON"),
         ("[]", "voices file must be a JSON object"),
         ('{"en-US": {"polly": {"voice": 3, "engine": "neural"}, "espeak": "en-us"}}', "[en-US]"),
+        (  # was: a mistyped engine was priced at $0 by --dry-run
+            '{"en-US": {"polly": {"voice": "Joanna", "engine": "nueral"}, "espeak": "en-us"}}',
+            "[en-US]: polly.engine 'nueral' is not one of Polly's engines",
+        ),
     ],
 )
 def test_a_malformed_voices_file_names_the_file_and_the_locale(
