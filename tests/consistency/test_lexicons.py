@@ -14,6 +14,9 @@ from tests.conftest import ASSETS_DIR
 
 LANGUAGES = sorted(set(LOCALE_LANGUAGE.values()))
 LEXICONS = load_lexicons(ASSETS_DIR, LANGUAGES)
+VOICES = load_voices(ASSETS_DIR / "voices.json")
+# Locales espeak-ng speaks acceptably; the others are left to Alexa's voice offline.
+OFFLINE = sorted(locale for locale, voices in VOICES.items() if voices.espeak is not None)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,7 @@ def test_every_lexeme_is_used_by_its_deck() -> None:
         assert not unused, f"lexicons/{language}.pls: no {language} fact has {unused}"
 
 
-@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+@pytest.mark.parametrize("locale", OFFLINE)
 def test_espeak_speaks_every_fact_in_its_language(engine: EspeakEngine, locale: str) -> None:
     """Fails when espeak-ng would fall back to letter names (its phonemes switch to "(en)")."""
     language = LOCALE_LANGUAGE[locale]
@@ -48,6 +51,13 @@ def test_espeak_speaks_every_fact_in_its_language(engine: EspeakEngine, locale: 
         if (reason := engine.unreadable(fact.text, voice, lexicon)) is not None
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_arabic_is_left_to_alexas_voice_offline() -> None:
+    """Written Arabic leaves out short vowels, which espeak-ng cannot restore: it reads
+    unvowelled words as consonant clusters. So no offline clip is made for ar-SA."""
+    assert "ar-SA" not in OFFLINE
+    assert len(OFFLINE) == len(LOCALE_LANGUAGE) - 1
 
 
 def test_japanese_is_read_in_japanese_only(engine: EspeakEngine) -> None:

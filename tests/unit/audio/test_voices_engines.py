@@ -61,7 +61,9 @@ def test_load_voices_requires_every_locale(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("locale", sorted(LOCALE_LANGUAGE))
+@pytest.mark.parametrize(
+    "locale", [loc for loc, v in load_voices(VOICES_FILE).items() if v.espeak is not None]
+)
 def test_espeak_speaks_every_locale(locale: str) -> None:
     engine = EspeakEngine(load_voices(VOICES_FILE))
     segment = engine.synthesize("Serverless, 2026.", engine.voice(locale))
