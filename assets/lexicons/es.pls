@@ -5,6 +5,8 @@
 <lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="es">
   <lexeme><grapheme>.NET</grapheme><alias>dot net</alias></lexeme>
   <lexeme><grapheme>build</grapheme><alias>bild</alias></lexeme>
+  <lexeme><grapheme>ECS</grapheme><alias>E C S</alias></lexeme>
+  <lexeme><grapheme>EKS</grapheme><alias>E K S</alias></lexeme>
   <lexeme><grapheme>guided</grapheme><alias>gáided</alias></lexeme>
   <lexeme><grapheme>JSON</grapheme><alias>yeison</alias></lexeme>
   <lexeme><grapheme>MySQL</grapheme><alias>Mai SQL</alias></lexeme>

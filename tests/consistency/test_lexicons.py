@@ -73,3 +73,17 @@ def test_without_readings_japanese_would_be_spelled_out(engine: EspeakEngine) ->
     facts = load_deck(ASSETS_DIR, "ja").facts
     refused = [f for f in facts if engine.unreadable(f.text, voice, None) is not None]
     assert len(refused) > len(facts) // 2
+
+
+SPELLED_OUT = ("ECS", "EKS")  # read letter by letter; a voice would otherwise say "ex"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_deck_that_names_ecs_or_eks_has_their_reading(language: str) -> None:
+    """Was: the German and Spanish lexicons had no ECS or EKS, so Polly guessed."""
+    import re
+
+    text = " ".join(fact.text for fact in load_deck(ASSETS_DIR, language).facts)
+    graphemes = {g for lexeme in LEXICONS[language].lexemes for g in lexeme.graphemes}
+    missing = [w for w in SPELLED_OUT if re.search(rf"\b{w}\b", text) and w not in graphemes]
+    assert not missing, f"lexicons/{language}.pls: no reading of {missing}"
