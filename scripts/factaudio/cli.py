@@ -273,7 +273,11 @@ def _run(args: argparse.Namespace, stack: contextlib.ExitStack) -> int:
         print(f"synthesize: cannot start: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     if args.which:
-        return which(target, args.which)
+        try:
+            return which(target, args.which)
+        except BrokenPipeError:  # `--which ID | head -0`: the reader left
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     options = Options(
         workers=args.workers,
         only=tuple(args.only),

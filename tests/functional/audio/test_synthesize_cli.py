@@ -357,14 +357,21 @@ def test_a_malformed_voices_file_names_the_file_and_the_locale(
     assert "Traceback" not in err
 
 
-def test_json_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ask", [["--dry-run", "--json"], ["--which", "f-1"]])
+def test_output_into_a_closed_pipe_exits_quietly(tmp_path: Path, ask: list[str]) -> None:
+    """`--json | head` and `--which ID | head -0` (was: a BrokenPipeError traceback)."""
     import subprocess
     import sys
 
+    from factaudio.pipeline import Options, build
+    from factaudio.publish import DirectoryTarget
+    from tests.audio_support import ToneEngine
     from tests.conftest import REPO_ROOT
+    from tests.functional.audio.test_pipeline import DECKS
 
+    build(ToneEngine(), DirectoryTarget(tmp_path), DECKS, Options(workers=2))
     process = subprocess.Popen(
-        [sys.executable, "scripts/synthesize.py", "--dry-run", "--json", "--out", str(tmp_path)],
+        [sys.executable, "scripts/synthesize.py", *ask, "--out", str(tmp_path)],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
