@@ -278,7 +278,7 @@ def _publish_decks(
         digest = hashlib.sha256(data).hexdigest()
         key = published_deck_key(language, digest)
         stored = objects.get(key)
-        if stored is None or stored.size != len(data) or stored.md5 not in (None, md5_hex(data)):
+        if stored is None or not stored.holds(len(data), md5_hex(data)):
             target.put_file(key, data)  # missing, or damaged since: its name says what it holds
             summary.decks_published += 1
         refs[language] = DeckRef(key, digest, len(data))

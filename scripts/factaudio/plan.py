@@ -75,12 +75,16 @@ class StoredObject(NamedTuple):
     md5: str | None  # hex MD5 of its bytes, where the listing knows it (S3's ETag)
     modified: float  # when it was last written, seconds since the epoch
 
+    def holds(self, size: int, md5: str) -> bool:
+        """True when the object has this size and (where the listing knows it) this MD5."""
+        return self.size == size and self.md5 in (None, md5)
+
 
 def intact(entry: AudioEntry, stored: StoredObject) -> bool:
     """True when the object is the one the entry recorded (same size, same MD5 where known)."""
     if entry.size is None or entry.md5 is None:
         return False  # recorded before sizes were: checked once, then recorded
-    return stored.size == entry.size and stored.md5 in (None, entry.md5)
+    return stored.holds(entry.size, entry.md5)
 
 
 class Plan(NamedTuple):
@@ -145,18 +149,14 @@ def plan_jobs(
     for job in jobs:
         entry = manifest.entry(job.locale, job.fact_id)
         stored = published.get(job.key)
-        current = entry is not None and entry.digest == job.digest and entry.key == job.key
+        if entry is not None and (entry.digest, entry.key) != (job.digest, job.key):
+            entry = None  # a stale entry (other text or settings): it says nothing of this object
         if stored is None:
             build.append(job)
-        elif current and entry is not None and entry.md5 is not None and not intact(entry, stored):
-            build.append(job)  # not what was published (cut short, overwritten): made again
-        elif (
-            entry is not None
-            and entry.digest == job.digest
-            and entry.key == job.key
-            and intact(entry, stored)
-        ):
+        elif entry is not None and intact(entry, stored):
             keep[(job.locale, job.fact_id)] = entry
+        elif entry is not None and entry.md5 is not None:
+            build.append(job)  # not what was published (cut short, overwritten): made again
         else:
             resume.append(job)
     return Plan(tuple(build), keep, tuple(resume))
